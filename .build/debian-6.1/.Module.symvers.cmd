@@ -1,1 +1,0 @@
-cmd_/work/main/.build/debian-6.1/Module.symvers :=  sed 's/ko$$/o/'  /work/main/.build/debian-6.1/modules.order | scripts/mod/modpost -m     -W -o /work/main/.build/debian-6.1/Module.symvers -e -i Module.symvers -T - 

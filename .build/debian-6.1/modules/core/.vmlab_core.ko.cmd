@@ -1,1 +1,0 @@
-cmd_/work/main/.build/debian-6.1/modules/core/vmlab_core.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/.build/debian-6.1/modules/core/vmlab_core.ko /work/main/.build/debian-6.1/modules/core/vmlab_core.o /work/main/.build/debian-6.1/modules/core/vmlab_core.mod.o;  true

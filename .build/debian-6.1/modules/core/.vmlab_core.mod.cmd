@@ -1,1 +1,0 @@
-cmd_/work/main/.build/debian-6.1/modules/core/vmlab_core.mod := printf '%s\n'   core.o stats.o tunable.o | awk '!x[$$0]++ { print("/work/main/.build/debian-6.1/modules/core/"$$0) }' > /work/main/.build/debian-6.1/modules/core/vmlab_core.mod

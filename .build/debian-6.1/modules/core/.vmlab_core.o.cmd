@@ -1,1 +1,0 @@
-cmd_/work/main/.build/debian-6.1/modules/core/vmlab_core.o := ld -m elf_x86_64 -z noexecstack --no-warn-rwx-segments   -r -o /work/main/.build/debian-6.1/modules/core/vmlab_core.o @/work/main/.build/debian-6.1/modules/core/vmlab_core.mod 

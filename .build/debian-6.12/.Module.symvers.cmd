@@ -1,1 +1,0 @@
-savedcmd_/work/main/.build/debian-6.12/Module.symvers :=  scripts/mod/modpost -M -m      -W -o /work/main/.build/debian-6.12/Module.symvers -T /work/main/.build/debian-6.12/modules.order -i Module.symvers -e 

@@ -1,1 +1,0 @@
-savedcmd_/work/main/.build/debian-6.12/modules/core/vmlab_core.mod := printf '%s\n'   core.o stats.o tunable.o | awk '!x[$$0]++ { print("/work/main/.build/debian-6.12/modules/core/"$$0) }' > /work/main/.build/debian-6.12/modules/core/vmlab_core.mod

@@ -10,6 +10,7 @@
 #   make bench           benchmarks against the anchors, in the test VM
 #   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debug-6.1)
 #
+# VMLAB_MODULES="core tlbstat" builds a subset of the modules.
 # OUT=DIR builds the modules in a copy of the sources under DIR, so that several
 # kernels' objects never mix in the work tree (the harness uses .build/<kernel>).
 
@@ -35,7 +36,7 @@ ifneq ($(OUT),)
 	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 		--exclude '*.mod*' Kbuild modules $(MDIR)/
 endif
-	$(MAKE) -C $(KDIR) M=$(MDIR) W=$(W) modules
+	$(MAKE) -C $(KDIR) M=$(MDIR) W=$(W) $(if $(VMLAB_MODULES),VMLAB_MODULES="$(VMLAB_MODULES)") modules
 
 modules_clean:
 	$(MAKE) -C $(KDIR) M=$(MDIR) clean

@@ -13,6 +13,12 @@
 int vmlab_counters_init(struct vmlab_counters *c, const char * const *names,
 			unsigned int nr)
 {
+	unsigned int i;
+
+	/* A forgotten name would print as "(null)": refuse it at load. */
+	for (i = 0; i < nr; i++)
+		if (!names[i])
+			return -EINVAL;
 	c->vals = __alloc_percpu(nr * sizeof(u64), __alignof__(u64));
 	if (!c->vals)
 		return -ENOMEM;

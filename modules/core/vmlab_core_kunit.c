@@ -54,9 +54,21 @@ static void hist_record_and_reset(struct kunit *test)
 	vmlab_hist_destroy(&h);
 }
 
-#define TEST_COUNTERS(X) X(TC_A, "a") X(TC_B, "b")
-VMLAB_COUNTER_ENUM(test_counter, TEST_COUNTERS, TC_NR);
-VMLAB_COUNTER_NAMES(test_counter_names, TEST_COUNTERS);
+enum test_counter { TC_A, TC_B, TC_NR };
+static const char * const test_counter_names[] = {
+	[TC_A] = "a",
+	[TC_B] = "b",
+};
+
+static_assert(ARRAY_SIZE(test_counter_names) == TC_NR);
+
+static void counters_refuse_unnamed(struct kunit *test)
+{
+	static const char * const holey[3] = { [0] = "a", [2] = "c" };
+	struct vmlab_counters c;
+
+	KUNIT_EXPECT_EQ(test, vmlab_counters_init(&c, holey, 3), -EINVAL);
+}
 
 static void counters_sum_across_cpus(struct kunit *test)
 {
@@ -146,6 +158,7 @@ static struct kunit_case vmlab_core_cases[] = {
 	KUNIT_CASE(hist_record_and_reset),
 	KUNIT_CASE(counters_sum_across_cpus),
 	KUNIT_CASE(counters_wrap_around),
+	KUNIT_CASE(counters_refuse_unnamed),
 	KUNIT_CASE(parse_u64_strict),
 	{}
 };
@@ -154,6 +167,7 @@ static struct kunit_suite vmlab_core_suite = {
 	.name = "vmlab_core",
 	.test_cases = vmlab_core_cases,
 };
+
 kunit_test_suite(vmlab_core_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the vmlab core helpers");

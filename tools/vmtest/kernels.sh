@@ -57,7 +57,7 @@ source_tree() {
 download_extract() {
 	local dir=$1; shift
 	mkdir -p "$dir/debs" "$dir/root"
-	(cd "$dir/debs" && apt-get "${APT_OPTS[@]}" download "$@" >&2)
+	(cd "$dir/debs" && apt-get "${APT_OPTS[@]}" -o APT::Sandbox::User=root download "$@" >&2)
 	local deb
 	for deb in "$dir"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$dir/root"
@@ -74,7 +74,8 @@ debian_layout() {
 	mk=$dir/root/usr/src/linux-headers-$rel/Makefile
 	common=$(sed -n 's|^include /usr/src/\(linux-headers-[^/]*-common\)/Makefile$|\1|p' "$mk")
 	[ -n "$common" ] && sed -i "s|/usr/src/$common|$dir/root/usr/src/$common|g" "$mk"
-	# The same for the kbuild scripts link when it is absolute.
+	# The package leaves modules.dep to its postinst: make it here.
+	depmod -b "$dir/root" "$rel"
 	echo "$rel" > "$dir/release"
 }
 

@@ -14,20 +14,19 @@ struct dentry;
 struct seq_file;
 
 /*
- * Counters: declare the list once as an X-macro and get the enum and the
- * names from it, so adding a stat is one line:
+ * Counters, as vmw_balloon does its stats: an enum ending in a count, and a
+ * parallel array of names with designated initialisers, so adding a stat is
+ * one enum entry and one name:
  *
- *	#define FOO_COUNTERS(X) X(FOO_HITS, "hits") X(FOO_MISSES, "misses")
- *	VMLAB_COUNTER_ENUM(foo_counter, FOO_COUNTERS, FOO_NR_COUNTERS);
- *	VMLAB_COUNTER_NAMES(foo_counter_names, FOO_COUNTERS);
+ *	enum foo_counter { FOO_HITS, FOO_MISSES, FOO_NR_COUNTERS };
+ *	static const char * const foo_counter_names[] = {
+ *		[FOO_HITS] = "hits",
+ *		[FOO_MISSES] = "misses",
+ *	};
+ *	static_assert(ARRAY_SIZE(foo_counter_names) == FOO_NR_COUNTERS);
+ *
+ * vmlab_counters_init() refuses a names array with a hole (-EINVAL).
  */
-#define VMLAB_COUNTER_ENUM_ENTRY(id, name) id,
-#define VMLAB_COUNTER_NAME_ENTRY(id, name) [id] = name,
-#define VMLAB_COUNTER_ENUM(type, list, nr) \
-	enum type { list(VMLAB_COUNTER_ENUM_ENTRY) nr }
-#define VMLAB_COUNTER_NAMES(var, list) \
-	static const char * const var[] = { list(VMLAB_COUNTER_NAME_ENTRY) }
-
 /**
  * struct vmlab_counters - a set of per-CPU u64 counters
  * @vals: per-CPU array of @nr counters
@@ -141,7 +140,7 @@ struct vmlab_tunable {
 	u64 max;
 	int (*set)(struct vmlab_tunable *t, u64 val);
 	bool suffix;
-	struct mutex lock;
+	struct mutex lock;	/* serialises writers and @set */
 };
 
 struct dentry *vmlab_tunable_debugfs(struct vmlab_tunable *t, struct dentry *dir);

@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmlab_balloon against virtio_balloon, in the same VM run (debian-6.1,
+# 2 GiB, TCG): take 1 GiB from the guest while a workload with a hot set
+# and a cold set runs, three ways:
+#   virtio   QEMU's virtio-balloon-pci, driven over QMP ("balloon")
+#   noguard  vmlab_balloon, guard=0
+#   guard    vmlab_balloon, guard=1
+# and print time to the target (MiB/s), the workload's major faults and
+# p99 latency, and OOM kills, with ratios to virtio.
+#
+#   tools/bench/balloon.sh [--kernel NAME] [--take MIB]
+#
+# The guest asks for QMP commands by printing "BENCH-QMP <bytes>" lines;
+# this script follows the guest log and sends them.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KERNEL=debian-6.1
+TAKE=1024
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNEL=$2; shift 2 ;;
+	--take) TAKE=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernel NAME] [--take MIB]" >&2; exit 2 ;;
+	esac
+done
+
+LOG=$ROOT/.build/bench/balloon-$$
+QMP=$LOG/qmp.sock
+mkdir -p "$LOG"
+
+# The guest side: busybox sh.  Times come from /proc/uptime (10 ms).
+read -r -d '' GUEST <<'GEOF' || true
+D=/sys/kernel/debug/vmlab/balloon
+TAKE=__TAKE__
+MEM_MB=__MEM__
+WL="vmlab-balloon-workload --hot 128 --cold 512 --file 384 --dir /mnt/data --seconds 40"
+ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+mi() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+TOTAL0=$(mi MemTotal)
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 2; }
+
+phase() {
+	name=$1
+	$WL > /tmp/wl.$name 2>&1 &
+	wl=$!
+	while ! grep -q ready /tmp/wl.$name; do sleep 1; done
+	sleep 2
+	k0=$(vm oom_kill); m0=$(vm pgmajfault)
+	t0=$(ms)
+	case $name in
+	virtio)
+		# QMP "balloon" takes the guest's new RAM size in bytes
+		echo "BENCH-QMP $(( (MEM_MB - TAKE) * 1048576 ))"
+		# virtio_balloon lowers MemTotal by each page it takes
+		while [ $(mi MemTotal) -gt $(( TOTAL0 - TAKE * 1024 + 4096 )) ]; do
+			usleep 20000
+			[ $(( $(ms) - t0 )) -gt 120000 ] && break
+		done ;;
+	*)
+		echo ${TAKE}M > $D/target_pages
+		while [ "$(cat $D/actual_pages)" -lt $(( TAKE * 256 )) ]; do
+			usleep 20000
+			[ $(( $(ms) - t0 )) -gt 120000 ] && break
+		done ;;
+	esac
+	t1=$(ms)
+	wait $wl
+	k1=$(vm oom_kill)
+	r=$(tail -n 1 /tmp/wl.$name)
+	echo "BENCH-RESULT $name ms=$((t1 - t0)) kills=$((k1 - k0)) guest_majflt=$(( $(vm pgmajfault) - m0 )) $r"
+	case $name in
+	virtio)
+		echo "BENCH-QMP $(( MEM_MB * 1048576 ))"
+		t0=$(ms)
+		while [ $(mi MemTotal) -lt $TOTAL0 ]; do
+			usleep 20000
+			[ $(( $(ms) - t0 )) -gt 120000 ] && break
+		done
+		echo "BENCH-DEFLATE $name ms=$(( $(ms) - t0 ))" ;;
+	*)
+		t0=$(ms)
+		echo 0 > $D/target_pages
+		while [ "$(cat $D/actual_pages)" -gt 0 ]; do usleep 20000; done
+		echo "BENCH-DEFLATE $name ms=$(( $(ms) - t0 ))"
+		grep -E '^(guard_pauses|guard_paused_ms|steps_paced|alloc_failures) ' $D/stats | tr '\n' ' '
+		echo ;;
+	esac
+	settle
+}
+
+echo 0 > $D/guard
+echo 16384 > $D/rate_pages
+phase virtio
+phase noguard
+echo 1 > $D/guard
+phase guard
+echo BENCH-DONE
+GEOF
+MEM_MB=2048
+GUEST=${GUEST//__TAKE__/$TAKE}
+GUEST=${GUEST//__MEM__/$MEM_MB}
+
+# Follow the guest's log; answer BENCH-QMP lines over QMP.
+python3 - "$LOG/tests.log" "$QMP" <<'PEOF' &
+import json, os, socket, sys, time
+log, sock_path = sys.argv[1], sys.argv[2]
+deadline = time.time() + 3600
+while not os.path.exists(log) and time.time() < deadline:
+    time.sleep(0.2)
+qmp = None
+def connect():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    f = s.makefile('rw')
+    f.readline()
+    f.write(json.dumps({'execute': 'qmp_capabilities'}) + '\n'); f.flush()
+    f.readline()
+    return s, f
+with open(log, errors='replace') as f:
+    while time.time() < deadline:
+        line = f.readline()
+        if not line:
+            time.sleep(0.05)
+            continue
+        if line.startswith('BENCH-DONE') or line.startswith('VMTEST DONE'):
+            break
+        if line.startswith('BENCH-QMP '):
+            if qmp is None:
+                qmp = connect()
+            qmp[1].write(json.dumps({'execute': 'balloon',
+                                     'arguments': {'value': int(line.split()[1])}}) + '\n')
+            qmp[1].flush()
+            print('qmp:', qmp[1].readline().strip(), file=sys.stderr)
+PEOF
+FOLLOWER=$!
+trap 'kill $FOLLOWER 2>/dev/null || true' EXIT
+
+"$ROOT/tools/vmtest/vmtest" --kernel "$KERNEL" --modules balloon --no-kunit --balloon \
+	--qmp "$QMP" --disk --mem ${MEM_MB}M --log "$LOG" --cmd-timeout 1500 --quiet --cmd "$GUEST" || true
+
+grep -E '^BENCH-(RESULT|DEFLATE)|^guard_pauses' "$LOG/tests.log" > "$LOG/results" || true
+cat "$LOG/results"
+awk -v take="$TAKE" '
+function f(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (a[i] == k || index(a[i], k "=") == 1) return (a[i] == k ? a[i + 1] : substr(a[i], length(k) + 2)); return "" }
+/^BENCH-RESULT/ { n = $2; ms[n] = f($0, "ms"); kills[n] = f($0, "kills"); maj[n] = f($0, "majflt"); p99[n] = f($0, "p99_us"); order[++cnt] = n }
+/^BENCH-DEFLATE/ { d[$2] = f($0, "ms") }
+END {
+	printf "\n%-8s %10s %9s %10s %8s %10s %6s %8s %8s\n", "balloon", "inflate_s", "MiB/s", "deflate_s", "majflt", "p99_us", "kills", "speed_x", "majflt_x"
+	for (i = 1; i <= cnt; i++) {
+		n = order[i]; s = ms[n] / 1000; rate = s > 0 ? take / s : 0
+		if (n == "virtio") { base_rate = rate; base_maj = maj[n] }
+		printf "%-8s %10.2f %9.1f %10.2f %8d %10d %6d %8.2f %8s\n", n, s, rate, d[n] / 1000, maj[n], p99[n], kills[n],
+			base_rate > 0 ? rate / base_rate : 0, base_maj > 0 ? sprintf("%.3f", maj[n] / base_maj) : "-"
+	}
+}' "$LOG/results"
+echo "logs: $LOG"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: every module's benchmark against its anchor, each in one VM
+# run so that the ratios compare like with like.  tools/bench/<module>.sh
+# boots its own VM with tools/vmtest/vmtest and prints its table.
+#
+#   tools/bench.sh [MODULE...]
+
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rc=0
+mods=("$@")
+if [ ${#mods[@]} -eq 0 ]; then
+	for b in "$ROOT"/tools/bench/*.sh; do
+		[ -e "$b" ] && mods+=("$(basename "$b" .sh)")
+	done
+fi
+for m in "${mods[@]}"; do
+	b=$ROOT/tools/bench/$m.sh
+	if [ ! -x "$b" ]; then
+		echo "bench: no benchmark for '$m'"
+		rc=1
+		continue
+	fi
+	echo "bench: === $m"
+	"$b" || { echo "bench: $m failed"; rc=1; }
+done
+exit $rc

@@ -48,7 +48,7 @@ selftests:
 	$(MAKE) -C selftests
 
 demo:
-	$(VMTEST) --kernel debian-6.1 --demo
+	$(VMTEST) --kernel debian-6.1 --demo --disk
 
 check:
 	tools/check.sh

@@ -8,7 +8,8 @@
 #   noguard  vmlab_balloon, guard=0
 #   guard    vmlab_balloon, guard=1
 # and print time to the target (MiB/s), the workload's major faults and
-# p99 latency, and OOM kills, with ratios to virtio.
+# p99 latency, and OOM kills, with ratios to virtio.  First both balloons
+# take the same 1 GiB from the idle guest (no workload): raw speed.
 #
 #   tools/bench/balloon.sh [--kernel NAME] [--take MIB]
 #
@@ -46,14 +47,19 @@ settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 2; }
 
 phase() {
 	name=$1
-	$WL > /tmp/wl.$name 2>&1 &
-	wl=$!
-	while ! grep -q ready /tmp/wl.$name; do sleep 1; done
-	sleep 2
+	wl=
+	case $name in
+	*-idle) echo idle > /tmp/wl.$name ;;
+	*)
+		$WL > /tmp/wl.$name 2>&1 &
+		wl=$!
+		while ! grep -q ready /tmp/wl.$name; do sleep 1; done
+		sleep 2 ;;
+	esac
 	k0=$(vm oom_kill); m0=$(vm pgmajfault)
 	t0=$(ms)
 	case $name in
-	virtio)
+	virtio*)
 		# QMP "balloon" takes the guest's new RAM size in bytes
 		echo "BENCH-QMP $(( (MEM_MB - TAKE) * 1048576 ))"
 		# virtio_balloon lowers MemTotal by each page it takes
@@ -69,12 +75,12 @@ phase() {
 		done ;;
 	esac
 	t1=$(ms)
-	wait $wl
+	[ -n "$wl" ] && wait $wl
 	k1=$(vm oom_kill)
 	r=$(tail -n 1 /tmp/wl.$name)
 	echo "BENCH-RESULT $name ms=$((t1 - t0)) kills=$((k1 - k0)) guest_majflt=$(( $(vm pgmajfault) - m0 )) $r"
 	case $name in
-	virtio)
+	virtio*)
 		echo "BENCH-QMP $(( MEM_MB * 1048576 ))"
 		t0=$(ms)
 		while [ $(mi MemTotal) -lt $TOTAL0 ]; do
@@ -87,14 +93,15 @@ phase() {
 		echo 0 > $D/target_pages
 		while [ "$(cat $D/actual_pages)" -gt 0 ]; do usleep 20000; done
 		echo "BENCH-DEFLATE $name ms=$(( $(ms) - t0 ))"
-		grep -E '^(guard_pauses|guard_paused_ms|steps_paced|alloc_failures) ' $D/stats | tr '\n' ' '
-		echo ;;
+		echo "BENCH-STATS $name $(grep -E '^(alloc_failures|steps_full|steps_paced|guard_pauses|guard_paused_ms) ' $D/stats | tr '\n' ' ')" ;;
 	esac
 	settle
 }
 
 echo 0 > $D/guard
 echo 16384 > $D/rate_pages
+phase virtio-idle
+phase vmlab-idle
 phase virtio
 phase noguard
 echo 1 > $D/guard
@@ -143,19 +150,22 @@ trap 'kill $FOLLOWER 2>/dev/null || true' EXIT
 "$ROOT/tools/vmtest/vmtest" --kernel "$KERNEL" --modules balloon --no-kunit --balloon \
 	--qmp "$QMP" --disk --mem ${MEM_MB}M --log "$LOG" --cmd-timeout 1500 --quiet --cmd "$GUEST" || true
 
-grep -E '^BENCH-(RESULT|DEFLATE)|^guard_pauses' "$LOG/tests.log" > "$LOG/results" || true
+grep -E '^BENCH-(RESULT|DEFLATE|STATS)' "$LOG/tests.log" > "$LOG/results" || true
 cat "$LOG/results"
 awk -v take="$TAKE" '
 function f(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (a[i] == k || index(a[i], k "=") == 1) return (a[i] == k ? a[i + 1] : substr(a[i], length(k) + 2)); return "" }
-/^BENCH-RESULT/ { n = $2; ms[n] = f($0, "ms"); kills[n] = f($0, "kills"); maj[n] = f($0, "majflt"); p99[n] = f($0, "p99_us"); order[++cnt] = n }
+/^BENCH-RESULT/ { n = $2; ms[n] = f($0, "ms"); kills[n] = f($0, "kills"); maj[n] = f($0, "majflt"); p99[n] = f($0, "p99_us"); order[++cnt] = n
+	if (maj[n] == "") { maj[n] = "-"; p99[n] = "-" } }
 /^BENCH-DEFLATE/ { d[$2] = f($0, "ms") }
 END {
 	printf "\n%-8s %10s %9s %10s %8s %10s %6s %8s %8s\n", "balloon", "inflate_s", "MiB/s", "deflate_s", "majflt", "p99_us", "kills", "speed_x", "majflt_x"
 	for (i = 1; i <= cnt; i++) {
 		n = order[i]; s = ms[n] / 1000; rate = s > 0 ? take / s : 0
+		if (n == "virtio-idle") base_rate = rate
 		if (n == "virtio") { base_rate = rate; base_maj = maj[n] }
-		printf "%-8s %10.2f %9.1f %10.2f %8d %10d %6d %8.2f %8s\n", n, s, rate, d[n] / 1000, maj[n], p99[n], kills[n],
-			base_rate > 0 ? rate / base_rate : 0, base_maj > 0 ? sprintf("%.3f", maj[n] / base_maj) : "-"
+		sx = (base_rate > 0) ? rate / base_rate : 0
+		mx = (base_maj > 0) ? sprintf("%.3f", maj[n] / base_maj) : "-"
+		printf "%-8s %10.2f %9.1f %10.2f %8s %10s %6s %8.2f %8s\n", n, s, rate, d[n] / 1000, maj[n], p99[n], kills[n], sx, mx
 	}
 }' "$LOG/results"
 echo "logs: $LOG"

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pacing policy of the working-set guard (see pace.h and
+ * Documentation/balloon.rst, "The working-set guard").
+ */
+#include <linux/export.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+
+#include "pace.h"
+
+/* @events over @ms as events per second, saturating, 0 for an empty window. */
+u64 vb_pace_rate(u64 events, u64 ms)
+{
+	if (!ms)
+		return 0;
+	if (events > div64_u64(U64_MAX, 1000))
+		return div64_u64(events, ms) > div64_u64(U64_MAX, 1000) ?
+			U64_MAX : div64_u64(events, ms) * 1000;
+	return div64_u64(events * 1000, ms);
+}
+EXPORT_SYMBOL_GPL(vb_pace_rate);
+
+/* rate * ms / 1000 without overflowing for any u64 inputs. */
+static u64 vb_pace_budget(u64 rate, u64 ms)
+{
+	u64 whole = div64_u64(ms, 1000), part = ms - whole * 1000;
+	u64 a, b;
+
+	if (whole && rate > div64_u64(U64_MAX, whole))
+		return U64_MAX;
+	a = rate * whole;
+	b = rate > div64_u64(U64_MAX, 1000) ? div64_u64(rate, 1000) * part :
+		div64_u64(rate * part, 1000);
+	return a > U64_MAX - b ? U64_MAX : a + b;
+}
+
+void vb_pace_decide(const struct vb_pace_params *p,
+		    const struct vb_pace_signals *s, struct vb_pace_step *out)
+{
+	u64 pressure = max(s->refault_rate, s->majfault_rate);
+	u64 budget;
+
+	if (!p->guard) {
+		out->mode = VB_PACE_FULL;
+		out->pages = p->batch;
+		return;
+	}
+	/* The hot set is being evicted: stop until it settles. */
+	if (p->threshold && pressure >= p->threshold) {
+		out->mode = VB_PACE_PAUSED;
+		out->pages = 0;
+		return;
+	}
+	/* Free memory costs nobody anything: take it at full speed. */
+	if (s->free_pages > p->free_margin && !s->scan_rate) {
+		out->mode = VB_PACE_FULL;
+		out->pages = min(p->batch, s->free_pages - p->free_margin);
+		return;
+	}
+	/*
+	 * Reclaim is running: take pages no faster than @rate, slowed in
+	 * proportion to how close the refault rate is to the threshold, so
+	 * that reclaim has time to find cold pages first.
+	 */
+	budget = vb_pace_budget(p->rate, s->elapsed_ms);
+	if (p->threshold && pressure)
+		budget = mul_u64_u64_div_u64(budget, p->threshold - pressure,
+					     p->threshold);
+	out->mode = VB_PACE_PACED;
+	out->pages = min(budget, p->batch);
+}
+EXPORT_SYMBOL_GPL(vb_pace_decide);
+
+const char *vb_pace_mode_name(enum vb_pace_mode mode)
+{
+	switch (mode) {
+	case VB_PACE_FULL:
+		return "full";
+	case VB_PACE_PACED:
+		return "paced";
+	case VB_PACE_PAUSED:
+		return "paused";
+	}
+	return "unknown";
+}
+EXPORT_SYMBOL_GPL(vb_pace_mode_name);

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab_balloon: inflation takes exactly the pages it reports and deflation
+ * gives them back; a target beyond RAM takes what it can without an OOM
+ * kill; unloading returns every page; concurrent targets end at the last
+ * one; compaction moves balloon pages without losing any; bad targets are
+ * refused with the right errno.
+ */
+#include <pthread.h>
+
+#include "balloon_helpers.h"
+
+/* Page counts as they are; sizes in bytes, rounded up to whole pages. */
+TEST_F(balloon, target_counts_and_sizes)
+{
+	long pk = page_kb();
+
+	ASSERT_EQ(4L, pk);
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "100\n"));
+	ASSERT_EQ(100ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0x10"));
+	ASSERT_EQ(16ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "4K"));
+	ASSERT_EQ(1ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "5k\n"));
+	ASSERT_EQ(2ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "1M"));
+	ASSERT_EQ(256ULL, target());
+	ASSERT_EQ(0, wait_actual(256, 30));
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0ULL, target());
+	ASSERT_EQ(0, wait_actual(0, 30));
+}
+
+TEST_F(balloon, bad_targets_rejected)
+{
+	static const struct { const char *in; size_t len; int err; } bad[] = {
+		{ "-1\n", 3, -EINVAL }, { "-4K", 3, -EINVAL }, { "+5", 2, -EINVAL },
+		{ "abc", 3, -EINVAL }, { "1.5M", 4, -EINVAL }, { "1KB", 3, -EINVAL },
+		{ "M", 1, -EINVAL }, { "", 0, -EINVAL }, { "\n", 1, -EINVAL },
+		{ "12 34", 5, -EINVAL }, { "5\0", 2, -EINVAL },
+		{ "18446744073709551616", 20, -ERANGE },
+		{ "16777216T", 9, -ERANGE },
+		/* 2^52 pages is 2^64 bytes: one more than the largest target */
+		{ "4503599627370496", 16, -ERANGE },
+		{ "99999999999999999999999999999999999", 35, -EINVAL },
+	};
+	char path[256];
+	unsigned int i;
+
+	vmlab_path(path, sizeof(path), M, "target_pages");
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "7"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(bad[i].err, vmlab_write_path(path, bad[i].in, bad[i].len)) {
+			TH_LOG("input #%u '%s'", i, bad[i].in);
+		}
+		EXPECT_EQ(7ULL, target());
+	}
+	ASSERT_EQ(0, wait_actual(7, 30));
+}
+
+/*
+ * 32 MiB in: free memory drops by exactly that many pages, give or take
+ * NOISE_PAGES of unrelated allocations; out again: it comes back.  The
+ * kernel's own balloon_inflate/balloon_deflate events agree exactly.
+ */
+TEST_F(balloon, inflate_deflate_moves_free_memory)
+{
+	const uint64_t n = 8192;
+	uint64_t f0, f1, f2, inf0, def0;
+	int64_t drop;
+
+	inf0 = vmstat("balloon_inflate");
+	def0 = vmstat("balloon_deflate");
+	f0 = free_pages();
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+	ASSERT_EQ(0, wait_actual(n, 60));
+	f1 = free_pages();
+	drop = (int64_t)(f0 - f1);
+	TH_LOG("free %llu -> %llu pages: dropped %lld for %llu inflated",
+	       (unsigned long long)f0, (unsigned long long)f1, (long long)drop,
+	       (unsigned long long)n);
+	EXPECT_LE(llabs(drop - (int64_t)n), (long long)NOISE_PAGES);
+	EXPECT_EQ(n, vmstat("balloon_inflate") - inf0);
+
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0, wait_actual(0, 60));
+	f2 = free_pages();
+	TH_LOG("free after deflate %llu pages", (unsigned long long)f2);
+	EXPECT_LE(llabs((int64_t)(f2 - f0)), (long long)NOISE_PAGES);
+	EXPECT_EQ(n, vmstat("balloon_deflate") - def0);
+}
+
+#define WRITERS 4
+#define WRITES 100
+
+struct writer {
+	unsigned int seed;
+	uint64_t last;
+	int errors;
+};
+
+static void *writer_fn(void *arg)
+{
+	struct writer *w = arg;
+	int i;
+
+	for (i = 0; i < WRITES; i++) {
+		w->last = rand_r(&w->seed) % 4096;
+		if (vmlab_write_u64(M, "target_pages", w->last))
+			w->errors++;
+	}
+	return NULL;
+}
+
+/* Racing writers: the balloon settles at the target that was written last. */
+TEST_F(balloon, concurrent_targets_end_at_last)
+{
+	struct writer w[WRITERS];
+	pthread_t t[WRITERS];
+	uint64_t final;
+	int i, match = 0;
+
+	for (i = 0; i < WRITERS; i++) {
+		w[i] = (struct writer){ .seed = 1234 + i };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, writer_fn, &w[i]));
+	}
+	for (i = 0; i < WRITERS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(0, w[i].errors);
+	}
+	final = target();
+	for (i = 0; i < WRITERS; i++)
+		match |= w[i].last == final;
+	EXPECT_TRUE(match);
+	ASSERT_EQ(0, wait_actual(final, 60));
+
+	/* And a single write after the storm wins outright. */
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "1000"));
+	ASSERT_EQ(0, wait_actual(1000, 60));
+}
+
+/* rmmod with 16 MiB inflated gives back all of it. */
+TEST_F(balloon, unload_returns_every_page)
+{
+	const uint64_t n = 4096;
+	uint64_t f0, f1, def0;
+
+	if (access(MODULE_KO, R_OK))
+		SKIP(return, "%s not found", MODULE_KO);
+	f0 = free_pages();
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+	ASSERT_EQ(0, wait_actual(n, 60));
+	def0 = vmstat("balloon_deflate");
+	ASSERT_EQ(0, system("rmmod vmlab_balloon"));
+	EXPECT_EQ(n, vmstat("balloon_deflate") - def0);
+	f1 = free_pages();
+	TH_LOG("free %llu before inflating, %llu after unload",
+	       (unsigned long long)f0, (unsigned long long)f1);
+	EXPECT_LE(llabs((int64_t)(f1 - f0)), (long long)NOISE_PAGES);
+	ASSERT_EQ(0, system("insmod " MODULE_KO));
+	ASSERT_TRUE(vmlab_loaded(M));
+	ASSERT_EQ(0ULL, actual());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab_balloon under memory pressure: a target beyond RAM takes what it
+ * can without an OOM kill and gives it all back; the OOM notifier and the
+ * shrinker deflate for a process that needs memory; compaction moves
+ * balloon pages without losing any.  Each test fills much of the guest,
+ * so each gets a longer timeout than the harness's 30 s.  On the debug
+ * kernel, fail_page_alloc also makes the balloon's block allocations fail.
+ */
+#include "balloon_helpers.h"
+
+/* Fill the balloon until allocation fails; 0 once it is retrying. */
+static int fill_until_failure(void)
+{
+	uint64_t fails0 = stat_of("alloc_failures");
+	int i;
+
+	if (vmlab_write_u64(M, "target_pages", 2 * meminfo_pages("MemTotal")))
+		return -1;
+	for (i = 0; i < 1500; i++) {
+		if (stat_of("alloc_failures") > fails0 && state_is("retrying"))
+			return 0;
+		sleep_ms(100);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * Twice the guest's RAM: the balloon takes what the allocator gives
+ * without retrying hard, reports that it is retrying and where it
+ * stopped, retries at a bounded rate, and nothing is OOM-killed.  A
+ * process that then needs 64 MiB gets it from the OOM notifier; refilled,
+ * and with the shrinker on, the next one gets it from the shrinker.  Then
+ * it all comes back.  One fill serves all three, as filling 2 GiB under
+ * TCG is the slow part.
+ */
+TEST_F_TIMEOUT(balloon, beyond_ram_inflates_what_it_can, 240)
+{
+	uint64_t total = meminfo_pages("MemTotal"), avail = meminfo_pages("MemAvailable");
+	uint64_t kills = vmstat("oom_kill"), inf0 = stat_of("inflated_pages");
+	uint64_t def0 = stat_of("deflated_pages"), got, ops;
+	uint64_t oom0 = stat_of("oom_events"), sh0 = stat_of("shrinker_deflated_pages");
+
+	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write(M, "retry_ms", "200"));
+	ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "2000"));
+	ASSERT_EQ(0, vmlab_write(M, "oom_pages", "4096"));
+	ASSERT_EQ(0, fill_until_failure());
+	ASSERT_NE(0ULL, field_of_status("failed_at_pages"));
+	got = actual();
+	TH_LOG("RAM %llu pages, available %llu, balloon took %llu",
+	       (unsigned long long)total, (unsigned long long)avail,
+	       (unsigned long long)got);
+	EXPECT_GE(got, avail / 2);
+	EXPECT_LT(got, total);
+	EXPECT_EQ(0ULL, vmstat("oom_kill") - kills);
+
+	/* Retries are paced by retry_ms: at most 5 a second, plus edges. */
+	ops = stat_of("inflate_ops");
+	sleep(1);
+	EXPECT_LE(stat_of("inflate_ops") - ops, 7ULL);
+
+	/* A process needing 64 MiB gets it: the OOM notifier deflates. */
+	EXPECT_EQ(0, child_touch(64));
+	TH_LOG("oom events %llu, oom-deflated %llu pages",
+	       (unsigned long long)(stat_of("oom_events") - oom0),
+	       (unsigned long long)stat_of("oom_deflated_pages"));
+	EXPECT_LT(oom0, stat_of("oom_events"));
+	EXPECT_EQ(0ULL, vmstat("oom_kill") - kills);
+
+	/* Full again, then the shrinker gives way to reclaim. */
+	ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "60000"));
+	ASSERT_EQ(0, fill_until_failure());
+	ASSERT_LT(meminfo_pages("MemFree"), 16384ULL);
+	ASSERT_EQ(0, vmlab_write(M, "shrinker", "1"));
+	EXPECT_EQ(0, child_touch(64));
+	TH_LOG("shrinker deflated %llu pages",
+	       (unsigned long long)(stat_of("shrinker_deflated_pages") - sh0));
+	EXPECT_LT(sh0, stat_of("shrinker_deflated_pages"));
+	EXPECT_EQ(0ULL, vmstat("oom_kill") - kills);
+	ASSERT_EQ(0, vmlab_write(M, "shrinker", "0"));
+
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0, wait_actual(0, 120));
+	EXPECT_EQ(stat_of("inflated_pages") - inf0, stat_of("deflated_pages") - def0);
+	EXPECT_EQ(0ULL, vmstat("oom_kill") - kills);
+}
+
+static uint64_t compact_moves(void)
+{
+	uint64_t ours0 = stat_of("migrated_pages");
+
+	if (vmlab_write_path("/proc/sys/vm/compact_memory", "1\n", 2))
+		return UINT64_MAX;
+	return stat_of("migrated_pages") - ours0;
+}
+
+/*
+ * Compaction moves movable pages from low addresses into free pages above
+ * them and stops where its two scanners meet, so whether balloon pages
+ * move depends on where the allocator put them.  First half of free
+ * memory in the balloon; when that moves nothing (the usual case on a
+ * fresh guest, where free memory is one big block next to the balloon),
+ * fill memory and give back the most recently taken half, which leaves
+ * balloon pages and free pages interleaved.  Either way at least one page
+ * must move, none may be lost, and every move is counted both by the
+ * balloon and as the kernel's balloon_migrate event.
+ */
+TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
+{
+	uint64_t mig0 = vmstat("balloon_migrate"), ours0 = stat_of("migrated_pages");
+	uint64_t inf0 = vmstat("balloon_inflate"), def0 = vmstat("balloon_deflate");
+	uint64_t n = meminfo_pages("MemFree") / 2, moved;
+	char st[1024];
+
+	if (access("/proc/sys/vm/compact_memory", W_OK))
+		SKIP(return, "no /proc/sys/vm/compact_memory");
+	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+	ASSERT_EQ(0, wait_actual(n, 120));
+	moved = compact_moves();
+	ASSERT_NE(UINT64_MAX, moved);
+	if (!moved) {
+		TH_LOG("nothing moved; filling memory, then freeing the newest half");
+		ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "0"));
+		ASSERT_EQ(0, fill_until_failure());
+		n = actual() / 2;
+		ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+		ASSERT_EQ(0, wait_actual(n, 120));
+		moved = compact_moves();
+	}
+	ASSERT_EQ(n, actual());
+	ASSERT_LT(0, vmlab_read(M, "status", st, sizeof(st)));
+	ASSERT_NE(NULL, strstr(st, "isolated_pages 0\n"));
+	moved = stat_of("migrated_pages") - ours0;
+	TH_LOG("compaction migrated %llu of %llu balloon pages",
+	       (unsigned long long)moved, (unsigned long long)n);
+	EXPECT_LT(0ULL, moved);
+	EXPECT_EQ(vmstat("balloon_migrate") - mig0, moved);
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0, wait_actual(0, 120));
+	EXPECT_EQ(vmstat("balloon_inflate") - inf0, vmstat("balloon_deflate") - def0);
+}
+
+#define FAIL_DIR "/sys/kernel/debug/fail_page_alloc/"
+
+static int fail_set(const char *file, const char *val)
+{
+	return vmlab_write_path(file, val, strlen(val));
+}
+
+/*
+ * fail_page_alloc (debug kernel) fails half of all order-9 allocations,
+ * ours included: the balloon falls back to single pages and still takes
+ * exactly its target.  Order 0 is left alone so that the rest of the
+ * guest does not fail at random.
+ */
+TEST_F_TIMEOUT(balloon, injected_block_failures_fall_back, 120)
+{
+	static const char * const setup[][2] = {
+		{ FAIL_DIR "verbose", "0\n" }, { FAIL_DIR "ignore-gfp-wait", "N\n" },
+		{ FAIL_DIR "ignore-gfp-highmem", "N\n" }, { FAIL_DIR "min-order", "9\n" },
+		{ FAIL_DIR "interval", "1\n" }, { FAIL_DIR "times", "-1\n" },
+		{ FAIL_DIR "task-filter", "N\n" }, { FAIL_DIR "probability", "50\n" },
+	};
+	uint64_t inf0 = vmstat("balloon_inflate");
+	unsigned int i;
+
+	if (access(FAIL_DIR "probability", W_OK))
+		SKIP(return, "no fail_page_alloc (needs the debug kernel)");
+	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		ASSERT_EQ(0, fail_set(setup[i][0], setup[i][1])) {
+			TH_LOG("fail_page_alloc setting #%u", i);
+		}
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "64M"));
+	EXPECT_EQ(0, wait_actual(16384, 90));
+	ASSERT_EQ(0, fail_set(FAIL_DIR "probability", "0\n"));
+	EXPECT_EQ(16384ULL, vmstat("balloon_inflate") - inf0);
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0, wait_actual(0, 60));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab-balloon-workload: a hot working set read and written in a loop,
+ * next to a large cold set (anonymous memory and page cache) touched once.
+ * A balloon that evicts the hot set shows up as major faults and as
+ * latency outliers here.
+ *
+ *   vmlab-balloon-workload [--hot MB] [--cold MB] [--file MB] [--dir DIR]
+ *                          [--seconds S]
+ *
+ * Prints "ready" once the sets are in memory, then at the end one line:
+ * passes, major faults during the loop, and the p50/p99/max latency of
+ * touching 64 KiB of the hot set, in microseconds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "profile.h"
+
+#define CHUNK (64 << 10)
+#define MAX_SAMPLES (1 << 20)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long majflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_majflt;
+}
+
+static char *anon(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	for (i = 0; i < len; i += 4096)
+		p[i] = (char)i;
+	return p;
+}
+
+/* @mb MiB of file data in page cache, written through @dir. */
+static int cold_file(const char *dir, long mb)
+{
+	char path[4096], *buf = malloc(1 << 20);
+	long i;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/vmlab-balloon-cold.%d", dir, getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || !buf) {
+		perror(path);
+		exit(1);
+	}
+	unlink(path);
+	memset(buf, 0x5a, 1 << 20);
+	for (i = 0; i < mb; i++)
+		if (write(fd, buf, 1 << 20) != 1 << 20) {
+			perror("write");
+			exit(1);
+		}
+	fsync(fd);
+	free(buf);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hot", required_argument, NULL, 'H' },
+		{ "cold", required_argument, NULL, 'c' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "seconds", required_argument, NULL, 's' },
+		{}
+	};
+	long hot_mb = 32, cold_mb = 64, file_mb = 64, seconds = 10, maj0, passes = 0;
+	const char *dir = "/tmp";
+	uint64_t *lat, end, t0, t1;
+	size_t n = 0, i, j, hot_len;
+	volatile char *hot;
+	char *cold;
+	int c, fd = -1;
+
+	while ((c = getopt_long(argc, argv, "H:c:f:d:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			hot_mb = atol(optarg);
+			break;
+		case 'c':
+			cold_mb = atol(optarg);
+			break;
+		case 'f':
+			file_mb = atol(optarg);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 's':
+			seconds = atol(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [--hot MB] [--cold MB] [--file MB] [--dir DIR] [--seconds S]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (hot_mb <= 0 || cold_mb < 0 || file_mb < 0 || seconds <= 0) {
+		fprintf(stderr, "%s: sizes and seconds must be positive\n", argv[0]);
+		return 2;
+	}
+	hot_len = (size_t)hot_mb << 20;
+	lat = calloc(MAX_SAMPLES, sizeof(*lat));
+	if (!lat)
+		return 1;
+	cold = cold_mb ? anon((size_t)cold_mb << 20) : NULL;
+	if (file_mb)
+		fd = cold_file(dir, file_mb);
+	hot = anon(hot_len);
+	printf("ready hot_mb %ld cold_mb %ld file_mb %ld\n", hot_mb, cold_mb, file_mb);
+	fflush(stdout);
+
+	maj0 = majflt();
+	end = now_ns() + seconds * 1000000000ULL;
+	while (now_ns() < end) {
+		for (i = 0; i < hot_len; i += CHUNK) {
+			t0 = now_ns();
+			for (j = i; j < i + CHUNK; j += 4096)
+				hot[j] = hot[j] + 1;
+			t1 = now_ns();
+			lat[n++ % MAX_SAMPLES] = (t1 - t0) / 1000;
+		}
+		passes++;
+	}
+	n = n < MAX_SAMPLES ? n : MAX_SAMPLES;
+	printf("passes %ld majflt %ld p50_us %llu p99_us %llu max_us %llu\n", passes,
+	       majflt() - maj0, (unsigned long long)vbp_percentile(lat, n, 50),
+	       (unsigned long long)vbp_percentile(lat, n, 99),
+	       (unsigned long long)vbp_percentile(lat, n, 100));
+	if (cold)
+		munmap(cold, (size_t)cold_mb << 20);
+	if (fd >= 0)
+		close(fd);
+	free(lat);
+	return 0;
+}

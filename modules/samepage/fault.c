@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * samepage fault handlers.  ->fault hands out the slot's current page,
+ * locked, so that mm installs the PTE before anyone can swap the slot.
+ * ->page_mkwrite is what makes shared mappings write-notify: read faults
+ * map pages read-only and the first write to a page comes here, where a
+ * merged page is unshared before any byte is written.
+ */
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "samepage.h"
+
+static vm_fault_t sp_fault(struct vm_fault *vmf)
+{
+	struct sp_region *r = vmf->vma->vm_file->private_data;
+	struct sp_slot *slot, *fresh = NULL;
+	struct page *page;
+
+	mutex_lock(&sp.lock);
+	if (vmf->pgoff >= r->reserved) {
+		/* Only reachable by mremap() tricks: mmap() reserved the range. */
+		mutex_unlock(&sp.lock);
+		return VM_FAULT_SIGBUS;
+	}
+	slot = xa_load(&r->slots, vmf->pgoff);
+	if (!slot) {
+		/* Allocate outside the lock; another fault may win the slot. */
+		mutex_unlock(&sp.lock);
+		fresh = sp_slot_alloc(r, vmf->pgoff);
+		if (!fresh) {
+			sp_count(SP_ALLOC_FAILURES);
+			return VM_FAULT_OOM;
+		}
+		mutex_lock(&sp.lock);
+		slot = xa_load(&r->slots, vmf->pgoff);
+		if (!slot) {
+			if (xa_is_err(xa_store(&r->slots, vmf->pgoff, fresh,
+					       GFP_KERNEL))) {
+				mutex_unlock(&sp.lock);
+				sp_slot_discard(fresh);
+				sp_count(SP_ALLOC_FAILURES);
+				return VM_FAULT_OOM;
+			}
+			slot = fresh;
+			fresh = NULL;
+			r->resident++;
+			sp_gauge(SP_PAGES_RESIDENT, 1);
+		}
+	}
+	page = slot->page;
+	get_page(page);
+	lock_page(page);
+	mutex_unlock(&sp.lock);
+	if (fresh)
+		sp_slot_discard(fresh);
+	vmf->page = page;
+	return VM_FAULT_LOCKED;
+}
+
+static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
+{
+	struct sp_region *r = vmf->vma->vm_file->private_data;
+	struct page *page = vmf->page;
+	u64 start = ktime_get_ns();
+	struct sp_slot *slot;
+	bool was;
+	int ret;
+
+	mutex_lock(&sp.lock);
+	lock_page(page);
+	slot = xa_load(&r->slots, vmf->pgoff);
+	if (!slot || slot->page != page) {
+		/* Swapped since the fault; the swapper zapped our PTE. */
+		unlock_page(page);
+		mutex_unlock(&sp.lock);
+		return VM_FAULT_NOPAGE;
+	}
+	if (!slot->stable) {
+		mutex_unlock(&sp.lock);
+		return VM_FAULT_LOCKED;
+	}
+	/* The fault holds a reference to the page besides the merged page's. */
+	ret = sp_unshare(slot, 1);
+	if (ret >= 0) {
+		sp_count(SP_COW_BREAKS);
+		was = sp_vstate_volatile(&slot->v);
+		vmlab_sp_penalize(&slot->v);
+		sp_slot_volatile_adjust(slot, was);
+	}
+	unlock_page(page);
+	mutex_unlock(&sp.lock);
+	vmlab_hist_record(&sp.cow_ns, ktime_get_ns() - start);
+	/* Our PTE is gone either way: refault onto the slot's own page. */
+	return ret < 0 ? VM_FAULT_OOM : VM_FAULT_NOPAGE;
+}
+
+const struct vm_operations_struct sp_vm_ops = {
+	.fault = sp_fault,
+	.page_mkwrite = sp_page_mkwrite,
+};

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab samepage: same-page merging for memory that this module hands out.
+ * Each open() of /dev/vmlab_samepage is a region; mmap(MAP_SHARED) of it
+ * gives zeroed pages on first touch.  A scanner thread merges pages of
+ * equal content across all regions into one read-only page; the first
+ * write to a merged page gives the writer's slot its own copy.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <vmlab/compat.h>
+#include <uapi/vmlab/samepage.h>
+
+#include "samepage.h"
+
+static const char * const sp_counter_names[] = {
+	[SP_PAGES_SHARED] = "pages_shared",
+	[SP_PAGES_SHARING] = "pages_sharing",
+	[SP_PAGES_UNSHARED] = "pages_unshared",
+	[SP_PAGES_VOLATILE] = "pages_volatile",
+	[SP_ZERO_PAGES] = "zero_pages",
+	[SP_BYTES_SAVED] = "bytes_saved",
+	[SP_PAGES_RESIDENT] = "pages_resident",
+	[SP_REGIONS] = "regions",
+	[SP_FULL_SCANS] = "full_scans",
+	[SP_PAGES_SCANNED] = "pages_scanned",
+	[SP_MERGES] = "merges",
+	[SP_COW_BREAKS] = "cow_breaks",
+	[SP_COW_REUSES] = "cow_reuses",
+	[SP_UNMERGES] = "unmerges",
+	[SP_HASH_COLLISIONS] = "hash_collisions",
+	[SP_MERGE_BUSY] = "merge_busy",
+	[SP_MERGE_RACED] = "merge_raced",
+	[SP_ALLOC_FAILURES] = "alloc_failures",
+};
+
+static_assert(ARRAY_SIZE(sp_counter_names) == SP_NR_COUNTERS);
+
+struct sp_state sp = {
+	.lock = __MUTEX_INITIALIZER(sp.lock),
+	.regions = LIST_HEAD_INIT(sp.regions),
+	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(sp.wait),
+};
+
+/* No readahead, no writeback: an empty table keeps generic code away. */
+static const struct address_space_operations sp_aops = {};
+
+static struct dentry *sp_dir;
+
+static int sp_set_run(struct vmlab_tunable *t, u64 val)
+{
+	unsigned int old;
+	int ret = 0;
+
+	mutex_lock(&sp.lock);
+	old = sp.run;
+	sp.run = val;
+	mutex_unlock(&sp.lock);
+	if (val == 2) {
+		ret = sp_unmerge_all();
+		if (ret) {
+			mutex_lock(&sp.lock);
+			sp.run = old;
+			mutex_unlock(&sp.lock);
+		}
+	}
+	wake_up(&sp.wait);
+	return ret;
+}
+
+static int sp_set_sleep(struct vmlab_tunable *t, u64 val)
+{
+	wake_up(&sp.wait);
+	return 0;
+}
+
+#define SP_TUNABLE(id, n, def, lo, hi, fn)				\
+	[id] = { .name = n, .val = def, .min = lo, .max = hi, .set = fn }
+
+static const struct vmlab_tunable sp_tunable_defaults[SPT_NR] = {
+	SP_TUNABLE(SPT_RUN, "run", 0, 0, 2, sp_set_run),
+	SP_TUNABLE(SPT_PAGES_TO_SCAN, "pages_to_scan", 100, 1, 1 << 20, NULL),
+	SP_TUNABLE(SPT_SLEEP_MILLISECS, "sleep_millisecs", 20, 0, 60000, sp_set_sleep),
+	SP_TUNABLE(SPT_MAX_PAGE_SHARING, "max_page_sharing", 256, 2, 1 << 20, NULL),
+	SP_TUNABLE(SPT_USE_ZERO_PAGES, "use_zero_pages", 0, 0, 1, NULL),
+	SP_TUNABLE(SPT_STABLE_SCANS, "stable_scans", 0, 0, 8, NULL),
+	SP_TUNABLE(SPT_MAX_REGION_PAGES, "max_region_pages", 65536, 1, 1 << 24, NULL),
+	SP_TUNABLE(SPT_MAX_PAGES, "max_pages", 131072, 1, 1 << 26, NULL),
+};
+
+static int sp_open(struct inode *inode, struct file *file)
+{
+	struct sp_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	address_space_init_once(&r->mapping);
+	/* mm reads f_mapping->host on write faults. */
+	r->mapping.host = inode;
+	r->mapping.a_ops = &sp_aops;
+	xa_init(&r->slots);
+	file->f_mapping = &r->mapping;
+	file->private_data = r;
+
+	mutex_lock(&sp.lock);
+	list_add_tail(&r->node, &sp.regions);
+	sp_gauge(SP_REGIONS, 1);
+	mutex_unlock(&sp.lock);
+	return 0;
+}
+
+/* The last file reference: every VMA is gone, so no PTE maps the region. */
+static int sp_release(struct inode *inode, struct file *file)
+{
+	struct sp_region *r = file->private_data;
+	struct sp_slot *slot;
+	unsigned long idx;
+
+	mutex_lock(&sp.lock);
+	sp_scan_forget_region(r);
+	list_del(&r->node);
+	sp.reserved -= r->reserved;
+	xa_for_each(&r->slots, idx, slot) {
+		sp_slot_free(slot);
+		cond_resched();
+	}
+	sp_gauge(SP_REGIONS, -1);
+	mutex_unlock(&sp.lock);
+	xa_destroy(&r->slots);
+	kfree(r);
+	return 0;
+}
+
+/* Reserve the region's pages up to @end against both limits. */
+static int sp_reserve(struct sp_region *r, unsigned long end)
+{
+	int ret = 0;
+
+	mutex_lock(&sp.lock);
+	if (end > sp_tun(SPT_MAX_REGION_PAGES)) {
+		ret = -ENOMEM;
+	} else if (end > r->reserved) {
+		if (sp.reserved + (end - r->reserved) > sp_tun(SPT_MAX_PAGES)) {
+			ret = -ENOMEM;
+		} else {
+			sp.reserved += end - r->reserved;
+			r->reserved = end;
+		}
+	}
+	mutex_unlock(&sp.lock);
+	return ret;
+}
+
+static int sp_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct sp_region *r = file->private_data;
+	unsigned long end;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED)) {
+		pr_warn_ratelimited("%s[%d]: MAP_PRIVATE is not supported, use MAP_SHARED\n",
+				    current->comm, task_pid_nr(current));
+		return -EINVAL;
+	}
+	if (check_add_overflow(vma->vm_pgoff, vma_pages(vma), &end))
+		return -EINVAL;
+	ret = sp_reserve(r, end);
+	if (ret) {
+		pr_warn_ratelimited("%s[%d]: mapping would end at page %lu, past max_region_pages or max_pages\n",
+				    current->comm, task_pid_nr(current), end);
+		return ret;
+	}
+	/* Growing by mremap() would bypass the reservation. */
+	vmlab_vm_flags_set(vma, VM_DONTEXPAND);
+	vma->vm_ops = &sp_vm_ops;
+	return 0;
+}
+
+static long sp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct sp_region *r = file->private_data;
+	struct vmlab_samepage_info info;
+
+	if (cmd != VMLAB_SAMEPAGE_IOC_INFO)
+		return -ENOTTY;
+	mutex_lock(&sp.lock);
+	info.reserved_pages = r->reserved;
+	info.resident_pages = r->resident;
+	info.merged_pages = r->merged;
+	info.zero_pages = r->zero;
+	mutex_unlock(&sp.lock);
+	/* Copied out after the unlock: the buffer may be our own mapping. */
+	if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct file_operations sp_fops = {
+	.owner = THIS_MODULE,
+	.open = sp_open,
+	.release = sp_release,
+	.mmap = sp_mmap,
+	.unlocked_ioctl = sp_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice sp_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "vmlab_samepage",
+	.fops = &sp_fops,
+	.mode = 0600,
+};
+
+static int sp_debugfs_init(void)
+{
+	struct dentry *d;
+	int i;
+
+	sp_dir = vmlab_debugfs_dir("samepage");
+	if (IS_ERR(sp_dir))
+		return PTR_ERR(sp_dir);
+	for (i = 0; i < SPT_NR; i++) {
+		d = vmlab_tunable_debugfs(&sp.tun[i], sp_dir);
+		if (IS_ERR(d))
+			goto fail;
+	}
+	d = vmlab_counters_debugfs("stats", sp_dir, &sp.stats);
+	if (IS_ERR(d))
+		goto fail;
+	d = vmlab_hist_debugfs("scan_latency_ns", sp_dir, &sp.scan_ns);
+	if (IS_ERR(d))
+		goto fail;
+	d = vmlab_hist_debugfs("cow_break_latency_ns", sp_dir, &sp.cow_ns);
+	if (IS_ERR(d))
+		goto fail;
+	return 0;
+fail:
+	debugfs_remove_recursive(sp_dir);
+	return PTR_ERR(d);
+}
+
+static int __init sp_init(void)
+{
+	int ret;
+
+	memcpy(sp.tun, sp_tunable_defaults, sizeof(sp.tun));
+	ret = vmlab_counters_init(&sp.stats, sp_counter_names, SP_NR_COUNTERS);
+	if (ret)
+		return ret;
+	ret = vmlab_hist_init(&sp.scan_ns, "ns");
+	if (ret)
+		goto free_stats;
+	ret = vmlab_hist_init(&sp.cow_ns, "ns");
+	if (ret)
+		goto free_scan_ns;
+	ret = vmlab_sp_index_init(&sp.stable, 12);
+	if (ret)
+		goto free_cow_ns;
+	ret = vmlab_sp_index_init(&sp.unstable, 14);
+	if (ret)
+		goto free_stable;
+	ret = sp_scan_start();
+	if (ret)
+		goto free_unstable;
+	ret = sp_debugfs_init();
+	if (ret)
+		goto stop_scan;
+	ret = misc_register(&sp_misc);
+	if (ret)
+		goto remove_debugfs;
+	pr_info("loaded: /dev/%s, debugfs vmlab/samepage/\n", sp_misc.name);
+	return 0;
+
+remove_debugfs:
+	debugfs_remove_recursive(sp_dir);
+stop_scan:
+	sp_scan_stop();
+free_unstable:
+	vmlab_sp_index_destroy(&sp.unstable);
+free_stable:
+	vmlab_sp_index_destroy(&sp.stable);
+free_cow_ns:
+	vmlab_hist_destroy(&sp.cow_ns);
+free_scan_ns:
+	vmlab_hist_destroy(&sp.scan_ns);
+free_stats:
+	vmlab_counters_destroy(&sp.stats);
+	return ret;
+}
+
+/* No region can be left: each open file holds a module reference. */
+static void __exit sp_exit(void)
+{
+	misc_deregister(&sp_misc);
+	debugfs_remove_recursive(sp_dir);
+	sp_scan_stop();
+	vmlab_sp_index_destroy(&sp.unstable);
+	vmlab_sp_index_destroy(&sp.stable);
+	vmlab_hist_destroy(&sp.cow_ns);
+	vmlab_hist_destroy(&sp.scan_ns);
+	vmlab_counters_destroy(&sp.stats);
+}
+
+module_init(sp_init);
+module_exit(sp_exit);
+MODULE_DESCRIPTION("vmlab samepage: same-page merging of module-owned memory");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * samepage merge operations: join a page to a merged page, pair two equal
+ * private pages into a new merged page, unshare on write, unmerge all.
+ * Everything here runs under sp.lock.  A page is compared only after its
+ * PTEs are zapped everywhere and with its page lock held, so no writer can
+ * change it until the slot points at the merged page; and only when no one
+ * else holds a reference to it (a GUP pin, a fault in flight).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xxhash.h>
+
+#include "samepage.h"
+
+enum sp_try {
+	SP_MERGED,	/* done */
+	SP_BUSY,	/* locked or referenced elsewhere: try on a later visit */
+	SP_RACED,	/* our page changed since it was hashed */
+	SP_DIFFERENT,	/* not this one: try the next candidate */
+};
+
+u64 sp_page_hash(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	u64 h = xxh64(p, PAGE_SIZE, 0);
+
+	kunmap_local(p);
+	return h;
+}
+
+static bool sp_page_is_zero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
+}
+
+static bool sp_pages_same(struct page *a, struct page *b)
+{
+	void *pa = kmap_local_page(a);
+	void *pb = kmap_local_page(b);
+	bool same = !memcmp(pa, pb, PAGE_SIZE);
+
+	kunmap_local(pb);
+	kunmap_local(pa);
+	return same;
+}
+
+/* Every PTE of this slot, in every process: they refault and see the new page. */
+static void sp_zap(struct sp_slot *slot)
+{
+	unmap_mapping_range(&slot->region->mapping,
+			    (loff_t)slot->index << PAGE_SHIFT, PAGE_SIZE, 1);
+}
+
+/* After the zap, only the slot's own reference may remain. */
+static bool sp_page_alone(struct page *page)
+{
+	return page_count(page) == 1 && !page_mapped(page);
+}
+
+/* Add (@sign 1) or remove (-1) @s's share of the gauges. */
+static void sp_stable_stats(struct sp_stable *s, long sign)
+{
+	long saved = s->users ? s->users - 1 : 0;
+
+	if (s->zero) {
+		sp_gauge(SP_ZERO_PAGES, sign * s->users);
+	} else {
+		sp_gauge(SP_PAGES_SHARED, sign * (s->users ? 1 : 0));
+		sp_gauge(SP_PAGES_SHARING, sign * saved);
+	}
+	sp_gauge(SP_BYTES_SAVED, sign * saved * (long)PAGE_SIZE);
+}
+
+static void sp_stable_users(struct sp_stable *s, int delta)
+{
+	sp_stable_stats(s, -1);
+	s->users += delta;
+	sp_stable_stats(s, 1);
+}
+
+/* Drop @s once no slot maps it; @keep_page hands the page to the caller. */
+static void sp_stable_release(struct sp_stable *s, bool keep_page)
+{
+	if (s->zero)
+		sp.zero = NULL;
+	else
+		vmlab_sp_index_del(&sp.stable, &s->inode);
+	if (!keep_page)
+		put_page(s->page);
+	kfree(s);
+}
+
+static void sp_region_count(struct sp_slot *slot, int delta)
+{
+	if (slot->stable->zero)
+		slot->region->zero += delta;
+	else
+		slot->region->merged += delta;
+}
+
+void sp_slot_volatile_adjust(struct sp_slot *slot, bool was_volatile)
+{
+	bool now = sp_vstate_volatile(&slot->v);
+
+	if (now != was_volatile)
+		sp_gauge(SP_PAGES_VOLATILE, now ? 1 : -1);
+}
+
+static void sp_unstable_del(struct sp_slot *slot)
+{
+	if (!sp_inode_hashed(&slot->unstable))
+		return;
+	vmlab_sp_index_del(&sp.unstable, &slot->unstable);
+	sp_gauge(SP_PAGES_UNSHARED, -1);
+}
+
+/* @slot now maps @s instead of its private page @old (locked, caller unlocks). */
+static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
+{
+	bool was = sp_vstate_volatile(&slot->v);
+
+	sp_unstable_del(slot);
+	slot->page = s->page;
+	slot->stable = s;
+	sp_stable_users(s, 1);
+	sp_region_count(slot, 1);
+	slot->v.level = 0;
+	slot->v.skip = 0;
+	sp_slot_volatile_adjust(slot, was);
+	sp_count(SP_MERGES);
+}
+
+struct sp_slot *sp_slot_alloc(struct sp_region *r, pgoff_t index)
+{
+	struct sp_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL);
+
+	if (!slot)
+		return NULL;
+	slot->page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!slot->page) {
+		kfree(slot);
+		return NULL;
+	}
+	slot->region = r;
+	slot->index = index;
+	sp_inode_init(&slot->unstable);
+	return slot;
+}
+
+/* A slot that lost the race to be inserted: never visible to anyone. */
+void sp_slot_discard(struct sp_slot *slot)
+{
+	put_page(slot->page);
+	kfree(slot);
+}
+
+/* The region is going away: no PTE maps the slot any more. */
+void sp_slot_free(struct sp_slot *slot)
+{
+	sp_unstable_del(slot);
+	if (sp_vstate_volatile(&slot->v))
+		sp_gauge(SP_PAGES_VOLATILE, -1);
+	if (slot->stable) {
+		struct sp_stable *s = slot->stable;
+
+		sp_region_count(slot, -1);
+		sp_stable_users(s, -1);
+		if (!s->users)
+			sp_stable_release(s, false);
+	} else {
+		put_page(slot->page);
+	}
+	sp_gauge(SP_PAGES_RESIDENT, -1);
+	kfree(slot);
+}
+
+/**
+ * sp_unshare - give a slot that maps a merged page its own page
+ * @slot: a slot with ->stable set; its page is locked by the caller
+ * @extra: page references the caller holds besides the merged page's own
+ *
+ * The slot's PTEs are zapped in every case, so its next access refaults.
+ * The last user takes the merged page over in place when no one else holds
+ * a reference (a GUP pin taken through a slot that has since left must
+ * not see this slot's writes); otherwise the slot gets a copy.
+ *
+ * Return: 0 when the page was taken over, 1 when the slot got a copy,
+ * -ENOMEM when the copy could not be allocated (nothing changed).
+ */
+int sp_unshare(struct sp_slot *slot, int extra)
+{
+	struct sp_stable *s = slot->stable;
+	struct page *copy;
+
+	if (s->users == 1) {
+		sp_zap(slot);
+		if (page_count(s->page) == 1 + extra) {
+			sp_region_count(slot, -1);
+			sp_stable_users(s, -1);
+			slot->stable = NULL;
+			sp_stable_release(s, true);
+			sp_count(SP_COW_REUSES);
+			return 0;
+		}
+	}
+	copy = alloc_page(GFP_HIGHUSER | (s->zero ? __GFP_ZERO : 0));
+	if (!copy) {
+		sp_count(SP_ALLOC_FAILURES);
+		return -ENOMEM;
+	}
+	if (!s->zero)
+		copy_highpage(copy, s->page);
+	sp_region_count(slot, -1);
+	sp_stable_users(s, -1);
+	slot->page = copy;
+	slot->stable = NULL;
+	sp_zap(slot);
+	return 1;
+}
+
+/* Lock, zap and check the private page of @slot before it is compared. */
+static enum sp_try sp_isolate(struct sp_slot *slot)
+{
+	struct page *page = slot->page;
+
+	if (!trylock_page(page))
+		return SP_BUSY;
+	sp_zap(slot);
+	if (!sp_page_alone(page)) {
+		unlock_page(page);
+		return SP_BUSY;
+	}
+	return SP_MERGED;
+}
+
+static enum sp_try sp_try_join(struct sp_slot *slot, struct sp_stable *s,
+			       u64 hash)
+{
+	struct page *old = slot->page;
+
+	if (sp_isolate(slot) != SP_MERGED)
+		return SP_BUSY;
+	if (!sp_pages_same(old, s->page)) {
+		bool raced = sp_page_hash(old) != hash;
+
+		unlock_page(old);
+		if (raced)
+			return SP_RACED;
+		sp_count(SP_HASH_COLLISIONS);
+		return SP_DIFFERENT;
+	}
+	sp_slot_join(slot, s);
+	unlock_page(old);
+	put_page(old);
+	return SP_MERGED;
+}
+
+/* Two private pages with equal content: @twin's page becomes the merged one. */
+static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
+			       u64 hash)
+{
+	struct page *old = slot->page, *keep = twin->page;
+	struct sp_stable *s;
+	enum sp_try ret;
+
+	if (sp_isolate(slot) != SP_MERGED)
+		return SP_BUSY;
+	if (sp_isolate(twin) != SP_MERGED) {
+		ret = SP_BUSY;
+		goto unlock_old;
+	}
+	if (!sp_pages_same(old, keep)) {
+		if (sp_page_hash(old) != hash) {
+			ret = SP_RACED;
+		} else if (sp_page_hash(keep) != hash) {
+			/* The twin changed: it is re-indexed on its next visit. */
+			sp_unstable_del(twin);
+			ret = SP_DIFFERENT;
+		} else {
+			sp_count(SP_HASH_COLLISIONS);
+			ret = SP_DIFFERENT;
+		}
+		goto unlock_both;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		sp_count(SP_ALLOC_FAILURES);
+		ret = SP_BUSY;
+		goto unlock_both;
+	}
+	/* The twin's page reference becomes the merged page's. */
+	s->page = keep;
+	sp_inode_init(&s->inode);
+	vmlab_sp_index_add(&sp.stable, &s->inode, hash);
+	sp_slot_join(twin, s);
+	sp_slot_join(slot, s);
+	unlock_page(keep);
+	unlock_page(old);
+	put_page(old);
+	return SP_MERGED;
+
+unlock_both:
+	unlock_page(keep);
+unlock_old:
+	unlock_page(old);
+	return ret;
+}
+
+static enum sp_try sp_try_zero(struct sp_slot *slot)
+{
+	struct page *old = slot->page;
+	struct sp_stable *s = sp.zero;
+
+	if (sp_isolate(slot) != SP_MERGED)
+		return SP_BUSY;
+	if (!sp_page_is_zero(old)) {
+		unlock_page(old);
+		return SP_RACED;
+	}
+	if (s) {
+		sp_slot_join(slot, s);
+		unlock_page(old);
+		put_page(old);
+		return SP_MERGED;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		sp_count(SP_ALLOC_FAILURES);
+		unlock_page(old);
+		return SP_BUSY;
+	}
+	/* The first zero page becomes the zero page: its reference moves. */
+	s->page = old;
+	s->zero = true;
+	sp_inode_init(&s->inode);
+	sp.zero = s;
+	sp_slot_join(slot, s);
+	unlock_page(old);
+	return SP_MERGED;
+}
+
+static void sp_tried(enum sp_try ret)
+{
+	if (ret == SP_BUSY)
+		sp_count(SP_MERGE_BUSY);
+	else if (ret == SP_RACED)
+		sp_count(SP_MERGE_RACED);
+}
+
+/**
+ * sp_merge - find a page equal to @slot's private page and merge with it
+ * @slot: a private slot that the policy made a candidate
+ * @hash: its content hash at this visit
+ *
+ * Merged pages first (up to max_page_sharing users each), then private
+ * pages waiting in the unstable index; failing both, @slot waits there.
+ */
+void sp_merge(struct sp_slot *slot, u64 hash)
+{
+	unsigned int max_sharing = sp_tun(SPT_MAX_PAGE_SHARING);
+	struct sp_inode *n, *tmp;
+	enum sp_try ret;
+
+	sp_unstable_del(slot);
+	if (sp_tun(SPT_USE_ZERO_PAGES) && sp_page_is_zero(slot->page)) {
+		sp_tried(sp_try_zero(slot));
+		return;
+	}
+	for (n = vmlab_sp_index_first(&sp.stable, hash); n; n = tmp) {
+		struct sp_stable *s = container_of(n, struct sp_stable, inode);
+
+		tmp = vmlab_sp_index_next(n);
+
+		if (s->users >= max_sharing)
+			continue;
+		ret = sp_try_join(slot, s, hash);
+		if (ret != SP_DIFFERENT) {
+			sp_tried(ret);
+			return;
+		}
+	}
+	/* The walk survives a stale twin being dropped from the index. */
+	for (n = vmlab_sp_index_first(&sp.unstable, hash); n; n = tmp) {
+		struct sp_slot *twin = container_of(n, struct sp_slot, unstable);
+
+		tmp = vmlab_sp_index_next(n);
+
+		ret = sp_try_pair(slot, twin, hash);
+		if (ret != SP_DIFFERENT) {
+			sp_tried(ret);
+			return;
+		}
+	}
+	vmlab_sp_index_add(&sp.unstable, &slot->unstable, hash);
+	sp_gauge(SP_PAGES_UNSHARED, 1);
+}
+
+/*
+ * run=2: every slot gets its own page again.  Page locks are only tried
+ * under sp.lock; a page locked by a fault in flight is retried after the
+ * lock is dropped.
+ */
+int sp_unmerge_all(void)
+{
+	struct sp_region *r;
+	struct sp_slot *slot;
+	unsigned long idx;
+	bool busy;
+	int ret;
+
+	do {
+		busy = false;
+		mutex_lock(&sp.lock);
+		list_for_each_entry(r, &sp.regions, node) {
+			xa_for_each(&r->slots, idx, slot) {
+				struct page *page = slot->page;
+
+				if (!slot->stable)
+					continue;
+				if (!trylock_page(page)) {
+					busy = true;
+					continue;
+				}
+				ret = sp_unshare(slot, 0);
+				unlock_page(page);
+				if (ret < 0) {
+					mutex_unlock(&sp.lock);
+					return ret;
+				}
+				sp_count(SP_UNMERGES);
+				cond_resched();
+			}
+		}
+		mutex_unlock(&sp.lock);
+		if (busy) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			schedule_timeout_uninterruptible(1);
+		}
+	} while (busy);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * samepage: the per-page volatility policy.  Pure logic, no locking: the
+ * caller serialises visits to one page.  Exported so that KUnit tests the
+ * code the scanner runs.
+ */
+#ifndef _VMLAB_SAMEPAGE_POLICY_H
+#define _VMLAB_SAMEPAGE_POLICY_H
+
+#include <linux/types.h>
+
+/* Backoff doubles per level: a page at level L sits out 2^L - 1 visits. */
+#define SP_MAX_LEVEL 6
+
+/**
+ * struct sp_vstate - what the scanner remembers about one page
+ * @hash: content hash at the last visit that hashed the page
+ * @hashed: @hash is valid
+ * @level: volatility level, 0 when the page looks stable
+ * @skip: visits left to sit out before the page is hashed again
+ * @unchanged: consecutive visits that found the same hash
+ */
+struct sp_vstate {
+	u64 hash;
+	u8 hashed;
+	u8 level;
+	u8 skip;
+	u8 unchanged;
+};
+
+enum sp_verdict {
+	SP_SKIP,	/* backing off: do not even hash */
+	SP_CHANGED,	/* content changed since the last visit: volatile */
+	SP_WAIT,	/* unchanged, but not for stable_scans visits yet */
+	SP_CANDIDATE,	/* try to merge */
+};
+
+/* Called before hashing: true when this visit must be sat out. */
+bool vmlab_sp_visit_skip(struct sp_vstate *v);
+
+/* Called with the page's current hash when vmlab_sp_visit_skip() said no. */
+enum sp_verdict vmlab_sp_visit(struct sp_vstate *v, u64 hash,
+			       unsigned int stable_scans);
+
+/* A merged page was written (COW break): back off before merging it again. */
+void vmlab_sp_penalize(struct sp_vstate *v);
+
+static inline bool sp_vstate_volatile(const struct sp_vstate *v)
+{
+	return v->level > 0;
+}
+
+#endif /* _VMLAB_SAMEPAGE_POLICY_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for samepage's index and volatility policy: the code the
+ * module runs (exported by vmlab_samepage), driven through its edges.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+
+#include "index.h"
+#include "policy.h"
+
+struct item {
+	struct sp_inode n;
+	int id;
+};
+
+static int count_key(struct sp_index *ix, u64 key, int *ids)
+{
+	struct sp_inode *pos, *tmp;
+	int n = 0;
+
+	for (pos = vmlab_sp_index_first(ix, key); pos; pos = tmp) {
+		tmp = vmlab_sp_index_next(pos);
+		ids[n++] = container_of(pos, struct item, n)->id;
+	}
+	return n;
+}
+
+/* A 2-bucket index: most keys collide by bucket, lookups stay exact. */
+static void index_exact_lookup(struct kunit *test)
+{
+	struct item it[16];
+	struct sp_index ix;
+	int ids[16], i;
+
+	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 1), 0);
+	for (i = 0; i < 16; i++) {
+		it[i].id = i;
+		sp_inode_init(&it[i].n);
+		KUNIT_EXPECT_FALSE(test, sp_inode_hashed(&it[i].n));
+		vmlab_sp_index_add(&ix, &it[i].n, i % 4 == 3 ? 3 : 100 + i);
+		KUNIT_EXPECT_TRUE(test, sp_inode_hashed(&it[i].n));
+	}
+	KUNIT_EXPECT_EQ(test, ix.nr, 16UL);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 3, ids), 4);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 100, ids), 1);
+	KUNIT_EXPECT_EQ(test, ids[0], 0);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 103, ids), 0);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 0, ids), 0);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, U64_MAX, ids), 0);
+	KUNIT_EXPECT_NULL(test, vmlab_sp_index_first(&ix, 42));
+	vmlab_sp_index_destroy(&ix);
+}
+
+/* Deleting during a walk, deleting twice, and re-adding under a new key. */
+static void index_delete_and_rekey(struct kunit *test)
+{
+	struct sp_inode *pos, *tmp;
+	struct item it[6];
+	struct sp_index ix;
+	int ids[6], i;
+
+	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 4), 0);
+	for (i = 0; i < 6; i++) {
+		it[i].id = i;
+		sp_inode_init(&it[i].n);
+		vmlab_sp_index_add(&ix, &it[i].n, 7);
+	}
+	for (pos = vmlab_sp_index_first(&ix, 7); pos; pos = tmp) {
+		tmp = vmlab_sp_index_next(pos);
+		if (container_of(pos, struct item, n)->id % 2)
+			vmlab_sp_index_del(&ix, pos);
+	}
+	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 7, ids), 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, ids[i] % 2, 0);
+
+	vmlab_sp_index_del(&ix, &it[1].n);
+	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
+	KUNIT_EXPECT_FALSE(test, sp_inode_hashed(&it[1].n));
+
+	vmlab_sp_index_del(&ix, &it[0].n);
+	vmlab_sp_index_add(&ix, &it[0].n, 8);
+	KUNIT_EXPECT_EQ(test, it[0].n.key, 8ULL);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 7, ids), 2);
+	KUNIT_EXPECT_EQ(test, count_key(&ix, 8, ids), 1);
+	KUNIT_EXPECT_EQ(test, ids[0], 0);
+	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
+	vmlab_sp_index_destroy(&ix);
+}
+
+static void index_bad_sizes(struct kunit *test)
+{
+	struct sp_index ix;
+
+	KUNIT_EXPECT_EQ(test, vmlab_sp_index_init(&ix, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_index_init(&ix, 25), -EINVAL);
+	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 24), 0);
+	vmlab_sp_index_destroy(&ix);
+}
+
+/* stable_scans=0 merges on the first visit; 1 waits one visit, like KSM. */
+static void policy_first_visit(struct kunit *test)
+{
+	struct sp_vstate v = {};
+
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_visit_skip(&v));
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 5, 0), SP_CANDIDATE);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 5, 0), SP_CANDIDATE);
+
+	v = (struct sp_vstate){};
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 5, 1), SP_WAIT);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 5, 1), SP_CANDIDATE);
+
+	v = (struct sp_vstate){};
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 5, 8), SP_WAIT);
+	KUNIT_EXPECT_EQ(test, v.unchanged, 0);
+	/* A hash of 0 is a hash like any other. */
+	v = (struct sp_vstate){};
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 0, 1), SP_WAIT);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 0, 1), SP_CANDIDATE);
+}
+
+/* Skipped visits after the n-th consecutive change: 1, 3, 7 ... 63, then capped. */
+static void policy_backoff_doubles_and_caps(struct kunit *test)
+{
+	static const u8 skips[] = { 1, 3, 7, 15, 31, 63, 63, 63 };
+	struct sp_vstate v = {};
+	unsigned int i, s;
+
+	vmlab_sp_visit(&v, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(skips); i++) {
+		KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, i + 1, 0), SP_CHANGED);
+		KUNIT_EXPECT_TRUE(test, sp_vstate_volatile(&v));
+		KUNIT_EXPECT_EQ(test, v.skip, skips[i]);
+		for (s = 0; s < skips[i]; s++)
+			KUNIT_EXPECT_TRUE(test, vmlab_sp_visit_skip(&v));
+		KUNIT_EXPECT_FALSE(test, vmlab_sp_visit_skip(&v));
+	}
+	KUNIT_EXPECT_EQ(test, v.level, SP_MAX_LEVEL);
+}
+
+/* Unchanged visits calm a page down one level each, and it may merge meanwhile. */
+static void policy_calms_down(struct kunit *test)
+{
+	struct sp_vstate v = {};
+	int i;
+
+	vmlab_sp_visit(&v, 1, 0);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 2, 0), SP_CHANGED);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 3, 0), SP_CHANGED);
+	KUNIT_EXPECT_EQ(test, v.level, 2);
+	v.skip = 0;
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 3, 0), SP_CANDIDATE);
+	KUNIT_EXPECT_EQ(test, v.level, 1);
+	KUNIT_EXPECT_EQ(test, v.unchanged, 1);
+	/* Unchanged visits count on from there: 2 < 3, then 3. */
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 3, 3), SP_WAIT);
+	KUNIT_EXPECT_EQ(test, v.level, 0);
+	KUNIT_EXPECT_FALSE(test, sp_vstate_volatile(&v));
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 3, 3), SP_CANDIDATE);
+	KUNIT_EXPECT_EQ(test, v.level, 0);
+	/* The unchanged count saturates instead of wrapping to 0. */
+	for (i = 0; i < 300; i++)
+		vmlab_sp_visit(&v, 3, 8);
+	KUNIT_EXPECT_EQ(test, v.unchanged, U8_MAX);
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 3, 8), SP_CANDIDATE);
+}
+
+/* A COW break backs off, and the new content after it is not a "change". */
+static void policy_penalize_after_cow(struct kunit *test)
+{
+	struct sp_vstate v = {};
+
+	vmlab_sp_visit(&v, 9, 0);
+	vmlab_sp_penalize(&v);
+	KUNIT_EXPECT_EQ(test, v.level, 1);
+	KUNIT_EXPECT_EQ(test, v.skip, 1);
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_visit_skip(&v));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_visit_skip(&v));
+	KUNIT_EXPECT_EQ(test, vmlab_sp_visit(&v, 10, 0), SP_CANDIDATE);
+	KUNIT_EXPECT_EQ(test, v.level, 1);
+	vmlab_sp_penalize(&v);
+	KUNIT_EXPECT_EQ(test, v.level, 2);
+	KUNIT_EXPECT_EQ(test, v.skip, 3);
+	KUNIT_EXPECT_EQ(test, v.unchanged, 0);
+}
+
+static struct kunit_case sp_cases[] = {
+	KUNIT_CASE(index_exact_lookup),
+	KUNIT_CASE(index_delete_and_rekey),
+	KUNIT_CASE(index_bad_sizes),
+	KUNIT_CASE(policy_first_visit),
+	KUNIT_CASE(policy_backoff_doubles_and_caps),
+	KUNIT_CASE(policy_calms_down),
+	KUNIT_CASE(policy_penalize_after_cow),
+	{}
+};
+
+static struct kunit_suite sp_suite = {
+	.name = "vmlab_samepage",
+	.test_cases = sp_cases,
+};
+
+kunit_test_suite(sp_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the vmlab samepage index and volatility policy");
+MODULE_LICENSE("GPL");

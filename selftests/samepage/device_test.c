@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The samepage device and knobs: zeroed pages, offsets, limits with
+ * ENOMEM, refusals with clear errnos, no unload while a region is mapped,
+ * and tunables that reject garbage and keep their value.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "kselftest_harness.h"
+#include "samepage_test.h"
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	if (!sp_loaded())
+		SKIP(return, "vmlab_samepage is not loaded");
+	ASSERT_EQ(0, sp_test_defaults());
+	self->fd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	sp_test_defaults();
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, node_is_root_only)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(VMLAB_SAMEPAGE_DEV, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600U, st.st_mode & 0777);
+}
+
+TEST_F(dev, first_touch_is_zero)
+{
+	uint8_t *m = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	size_t i;
+
+	ASSERT_NE(MAP_FAILED, m);
+	for (i = 0; i < 8 * PG; i++)
+		if (m[i])
+			break;
+	EXPECT_EQ(8 * PG, i);
+	munmap(m, 8 * PG);
+}
+
+/* Two mappings at different offsets of one region see the same pages. */
+TEST_F(dev, offsets_alias)
+{
+	uint8_t *all = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	uint8_t *part = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 4 * PG);
+	struct vmlab_samepage_info info;
+
+	ASSERT_NE(MAP_FAILED, all);
+	ASSERT_NE(MAP_FAILED, part);
+	sp_fill(part + PG, 42);
+	EXPECT_EQ(-1, sp_check(all + 5 * PG, 42));
+	ASSERT_EQ(0, sp_info(self->fd, &info));
+	EXPECT_EQ(8U, info.reserved_pages);
+	EXPECT_EQ(1U, info.resident_pages);
+	munmap(part, 2 * PG);
+	munmap(all, 8 * PG);
+}
+
+TEST_F(dev, map_private_is_einval)
+{
+	void *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(dev, region_limit_is_enomem)
+{
+	void *m;
+
+	ASSERT_EQ(0, sp_set("max_region_pages", 16));
+	m = mmap(NULL, 17 * PG, PROT_READ, MAP_SHARED, self->fd, 0);
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(ENOMEM, errno);
+	m = mmap(NULL, PG, PROT_READ, MAP_SHARED, self->fd, 16 * PG);
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(ENOMEM, errno);
+	m = mmap(NULL, 16 * PG, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	munmap(m, 16 * PG);
+}
+
+TEST_F(dev, global_limit_is_enomem)
+{
+	int fd2 = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+	void *a, *b;
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, sp_set("max_pages", 32));
+	a = mmap(NULL, 24 * PG, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	b = mmap(NULL, 16 * PG, PROT_READ, MAP_SHARED, fd2, 0);
+	EXPECT_EQ(MAP_FAILED, b);
+	EXPECT_EQ(ENOMEM, errno);
+	b = mmap(NULL, 8 * PG, PROT_READ, MAP_SHARED, fd2, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	/* A mapping inside what is reserved costs nothing more. */
+	munmap(a, 24 * PG);
+	a = mmap(NULL, 24 * PG, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	munmap(a, 24 * PG);
+	munmap(b, 8 * PG);
+	/* Closing gives the reservation back. */
+	close(fd2);
+	fd2 = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+	ASSERT_LE(0, fd2);
+	b = mmap(NULL, 8 * PG, PROT_READ, MAP_SHARED, fd2, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	munmap(b, 8 * PG);
+	close(fd2);
+}
+
+TEST_F(dev, mremap_cannot_grow)
+{
+	void *m = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, self->fd, 0), *n;
+
+	ASSERT_NE(MAP_FAILED, m);
+	n = mremap(m, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, n);
+	EXPECT_EQ(EFAULT, errno);
+	munmap(m, 2 * PG);
+}
+
+TEST_F(dev, bad_ioctl_is_enotty)
+{
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(VMLAB_SAMEPAGE_IOC_MAGIC, 99), 0));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, VMLAB_SAMEPAGE_IOC_INFO, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/* A mapping holds the file and the file holds the module. */
+TEST_F(dev, no_unload_while_mapped)
+{
+	void *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+
+	ASSERT_NE(MAP_FAILED, m);
+	close(self->fd);
+	self->fd = -1;
+	*(volatile char *)m = 1;
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "vmlab_samepage", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_TRUE(sp_loaded());
+	EXPECT_EQ(1, *(volatile char *)m);
+	munmap(m, PG);
+}
+
+struct knob {
+	const char *name;
+	const char *too_big;
+	const char *too_small;
+};
+
+static const struct knob knobs[] = {
+	{ "run", "3", NULL },
+	{ "pages_to_scan", "1048577", "0" },
+	{ "sleep_millisecs", "60001", NULL },
+	{ "max_page_sharing", "1048577", "1" },
+	{ "use_zero_pages", "2", NULL },
+	{ "stable_scans", "9", NULL },
+	{ "max_region_pages", "16777217", "0" },
+	{ "max_pages", "67108865", "0" },
+};
+
+TEST_F(dev, tunables_reject_garbage)
+{
+	static const char * const garbage[] = { "", "\n", "abc\n", "-1\n", "1x\n", "1 2\n", "0x\n" };
+	size_t k, g;
+
+	for (k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
+		uint64_t before = sp_get(knobs[k].name);
+
+		ASSERT_NE(~0ULL, before);
+		for (g = 0; g < sizeof(garbage) / sizeof(garbage[0]); g++)
+			EXPECT_EQ(-EINVAL, vmlab_write(SP, knobs[k].name, garbage[g])) {
+				TH_LOG("%s <- garbage #%zu", knobs[k].name, g);
+			}
+		EXPECT_EQ(-ERANGE, vmlab_write(SP, knobs[k].name, knobs[k].too_big));
+		if (knobs[k].too_small)
+			EXPECT_EQ(-ERANGE, vmlab_write(SP, knobs[k].name, knobs[k].too_small));
+		EXPECT_EQ(before, sp_get(knobs[k].name));
+	}
+}
+
+TEST_F(dev, defaults_as_documented)
+{
+	/* The fixture changed some; these it leaves at their load-time value. */
+	EXPECT_EQ(256U, sp_get("max_page_sharing"));
+	EXPECT_EQ(0U, sp_get("use_zero_pages"));
+	EXPECT_EQ(0U, sp_get("stable_scans"));
+	EXPECT_EQ(0, vmlab_stat(SP, "stats", "pages_shared", &(uint64_t){ 0 }));
+	EXPECT_EQ(0, vmlab_stat(SP, "stats", "hash_collisions", &(uint64_t){ 0 }));
+}
+
+TEST_HARNESS_MAIN

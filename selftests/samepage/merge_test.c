@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * samepage merging with exact expectations: N identical pages across M
+ * regions give one shared page and N-1 sharing; distinct pages never
+ * merge; content survives merge, COW break, fork and unmerge; zero pages
+ * and max_page_sharing behave as documented.
+ */
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "samepage_test.h"
+
+#define MAX_REGIONS 8
+
+FIXTURE(merge) {
+	uint64_t shared, sharing, unshared, zero, saved, cow, reuses;
+	uint8_t *map[MAX_REGIONS];
+	size_t pages[MAX_REGIONS];
+	int fd[MAX_REGIONS];
+	int nr;
+};
+
+static void baseline(FIXTURE_DATA(merge) *self)
+{
+	self->shared = sp_stat("pages_shared");
+	self->sharing = sp_stat("pages_sharing");
+	self->unshared = sp_stat("pages_unshared");
+	self->zero = sp_stat("zero_pages");
+	self->saved = sp_stat("bytes_saved");
+	self->cow = sp_stat("cow_breaks");
+	self->reuses = sp_stat("cow_reuses");
+}
+
+FIXTURE_SETUP(merge)
+{
+	if (!sp_loaded())
+		SKIP(return, "vmlab_samepage is not loaded");
+	ASSERT_EQ(0, sp_test_defaults());
+	self->nr = 0;
+	baseline(self);
+}
+
+FIXTURE_TEARDOWN(merge)
+{
+	int i;
+
+	sp_test_defaults();
+	for (i = 0; i < self->nr; i++) {
+		munmap(self->map[i], self->pages[i] * PG);
+		close(self->fd[i]);
+	}
+}
+
+static uint8_t *add_region(FIXTURE_DATA(merge) *self, size_t pages)
+{
+	int i = self->nr;
+
+	self->map[i] = sp_region(pages, &self->fd[i]);
+	if (!self->map[i])
+		return NULL;
+	self->pages[i] = pages;
+	self->nr++;
+	return self->map[i];
+}
+
+#define D(self, f, name) ((int64_t)(sp_stat(name) - (self)->f))
+
+/* 4 regions x 8 pages, one content: 1 shared, 31 sharing. */
+TEST_F(merge, identical_across_regions)
+{
+	struct vmlab_samepage_info info;
+	int r, p;
+
+	for (r = 0; r < 4; r++) {
+		uint8_t *m = add_region(self, 8);
+
+		ASSERT_NE(NULL, m);
+		for (p = 0; p < 8; p++)
+			sp_fill(m + p * PG, 7);
+	}
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(1, D(self, shared, "pages_shared"));
+	EXPECT_EQ(31, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(0, D(self, unshared, "pages_unshared"));
+	EXPECT_EQ(31 * (int64_t)PG, D(self, saved, "bytes_saved"));
+	for (r = 0; r < 4; r++) {
+		ASSERT_EQ(0, sp_info(self->fd[r], &info));
+		EXPECT_EQ(8U, info.merged_pages);
+		EXPECT_EQ(8U, info.resident_pages);
+		EXPECT_EQ(8U, info.reserved_pages);
+		for (p = 0; p < 8; p++)
+			EXPECT_EQ(-1, sp_check(self->map[r] + p * PG, 7));
+	}
+}
+
+/* 16 pages of 16 contents: nothing merges, all wait as unshared. */
+TEST_F(merge, distinct_never_merge)
+{
+	struct vmlab_samepage_info info;
+	int r, p;
+
+	for (r = 0; r < 2; r++) {
+		uint8_t *m = add_region(self, 8);
+
+		ASSERT_NE(NULL, m);
+		for (p = 0; p < 8; p++)
+			sp_fill(m + p * PG, 100 + r * 8 + p);
+	}
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(0, D(self, shared, "pages_shared"));
+	EXPECT_EQ(0, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(16, D(self, unshared, "pages_unshared"));
+	for (r = 0; r < 2; r++) {
+		ASSERT_EQ(0, sp_info(self->fd[r], &info));
+		EXPECT_EQ(0U, info.merged_pages);
+		for (p = 0; p < 8; p++)
+			EXPECT_EQ(-1, sp_check(self->map[r] + p * PG, 100 + r * 8 + p));
+	}
+}
+
+/* 4 groups of 4 equal pages plus 8 unique ones, spread over 3 regions. */
+TEST_F(merge, groups_and_singles)
+{
+	uint8_t *m[3];
+	int i, r;
+
+	for (r = 0; r < 3; r++) {
+		m[r] = add_region(self, 8);
+		ASSERT_NE(NULL, m[r]);
+	}
+	for (i = 0; i < 24; i++)
+		sp_fill(m[i % 3] + (i / 3) * PG, i < 16 ? i % 4 : 1000 + i);
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(4, D(self, shared, "pages_shared"));
+	EXPECT_EQ(12, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(8, D(self, unshared, "pages_unshared"));
+	for (i = 0; i < 24; i++)
+		EXPECT_EQ(-1, sp_check(m[i % 3] + (i / 3) * PG, i < 16 ? i % 4 : 1000 + i));
+}
+
+/* A write to a merged page changes that page only, and keeps the rest of it. */
+TEST_F(merge, cow_break_keeps_content)
+{
+	struct vmlab_samepage_info info;
+	uint8_t *a = add_region(self, 4), *b = add_region(self, 4);
+	uint8_t ref[PG];
+	int p;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	sp_fill(ref, 9);
+	for (p = 0; p < 4; p++) {
+		sp_fill(a + p * PG, 9);
+		sp_fill(b + p * PG, 9);
+	}
+	ASSERT_EQ(0, sp_scan(2));
+	ASSERT_EQ(7, D(self, sharing, "pages_sharing"));
+
+	a[PG + 100] ^= 0xff;
+	EXPECT_EQ(1, D(self, cow, "cow_breaks"));
+	EXPECT_EQ(6, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(100 / 8, sp_check(a + PG, 9));
+	a[PG + 100] ^= 0xff;
+	EXPECT_EQ(-1, sp_check(a + PG, 9));
+	EXPECT_EQ(1, D(self, cow, "cow_breaks"));
+	ASSERT_EQ(0, sp_info(self->fd[0], &info));
+	EXPECT_EQ(3U, info.merged_pages);
+	for (p = 0; p < 4; p++) {
+		EXPECT_EQ(-1, sp_check(b + p * PG, 9));
+		if (p != 1)
+			EXPECT_EQ(-1, sp_check(a + p * PG, 9));
+	}
+
+	/* Write every merged page: the last writer takes the page over. */
+	for (p = 0; p < 4; p++) {
+		b[p * PG] = 0x5a;
+		if (p != 1)
+			a[p * PG] = 0x5a;
+	}
+	EXPECT_EQ(8, D(self, cow, "cow_breaks"));
+	EXPECT_EQ(1, D(self, reuses, "cow_reuses"));
+	EXPECT_EQ(0, D(self, shared, "pages_shared"));
+	EXPECT_EQ(0, D(self, sharing, "pages_sharing"));
+	for (p = 0; p < 4; p++) {
+		EXPECT_EQ(0x5a, b[p * PG]);
+		EXPECT_EQ(0, memcmp(b + p * PG + 1, ref + 1, PG - 1));
+	}
+}
+
+/* fork() shares the region: the child's write shows in the parent. */
+TEST_F(merge, fork_shares_region)
+{
+	uint8_t *a = add_region(self, 8);
+	int p, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, a);
+	for (p = 0; p < 8; p++)
+		sp_fill(a + p * PG, 3);
+	ASSERT_EQ(0, sp_scan(2));
+	ASSERT_EQ(7, D(self, sharing, "pages_sharing"));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (p = 0; p < 8; p++)
+			if (sp_check(a + p * PG, 3) != -1)
+				_exit(1);
+		sp_fill(a + 2 * PG, 4);
+		_exit(sp_check(a + 2 * PG, 4) == -1 ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(1, D(self, cow, "cow_breaks"));
+	EXPECT_EQ(-1, sp_check(a + 2 * PG, 4));
+	for (p = 0; p < 8; p++)
+		if (p != 2)
+			EXPECT_EQ(-1, sp_check(a + p * PG, 3));
+	EXPECT_EQ(6, D(self, sharing, "pages_sharing"));
+}
+
+/* use_zero_pages=1: zero pages map one zero page, not counted as shared. */
+TEST_F(merge, zero_pages)
+{
+	struct vmlab_samepage_info info;
+	uint8_t *a = add_region(self, 16);
+	volatile uint8_t sink = 0;
+	int p;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, sp_set("use_zero_pages", 1));
+	for (p = 0; p < 16; p++)
+		sink += a[p * PG];
+	ASSERT_EQ(0, sink);
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(16, D(self, zero, "zero_pages"));
+	EXPECT_EQ(0, D(self, shared, "pages_shared"));
+	EXPECT_EQ(15 * (int64_t)PG, D(self, saved, "bytes_saved"));
+	ASSERT_EQ(0, sp_info(self->fd[0], &info));
+	EXPECT_EQ(16U, info.zero_pages);
+	EXPECT_EQ(0U, info.merged_pages);
+
+	a[5 * PG + 1] = 1;
+	EXPECT_EQ(15, D(self, zero, "zero_pages"));
+	EXPECT_EQ(1, a[5 * PG + 1]);
+	for (p = 0; p < (int)(16 * PG); p++)
+		if (p != 5 * PG + 1 && a[p])
+			break;
+	EXPECT_EQ((int)(16 * PG), p);
+}
+
+/* use_zero_pages=0: zero pages merge like any other content. */
+TEST_F(merge, zero_pages_off)
+{
+	uint8_t *a = add_region(self, 16);
+	volatile uint8_t sink = 0;
+	int p;
+
+	ASSERT_NE(NULL, a);
+	for (p = 0; p < 16; p++)
+		sink += a[p * PG];
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(0, D(self, zero, "zero_pages"));
+	EXPECT_EQ(1, D(self, shared, "pages_shared"));
+	EXPECT_EQ(15, D(self, sharing, "pages_sharing"));
+}
+
+/* max_page_sharing=2 over 5 equal pages: 2+2 merged, one left waiting. */
+TEST_F(merge, max_page_sharing)
+{
+	uint8_t *a = add_region(self, 5);
+	int p;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, sp_set("max_page_sharing", 2));
+	for (p = 0; p < 5; p++)
+		sp_fill(a + p * PG, 11);
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(2, D(self, shared, "pages_shared"));
+	EXPECT_EQ(2, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(1, D(self, unshared, "pages_unshared"));
+	for (p = 0; p < 5; p++)
+		EXPECT_EQ(-1, sp_check(a + p * PG, 11));
+}
+
+/* run=2 unmerges everything at once and keeps every byte. */
+TEST_F(merge, run2_unmerges_all)
+{
+	struct vmlab_samepage_info info;
+	uint8_t *a = add_region(self, 8), *b = add_region(self, 8);
+	int p;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, sp_set("use_zero_pages", 1));
+	for (p = 0; p < 8; p++) {
+		sp_fill(a + p * PG, p & 1);
+		if (p < 4)
+			sp_fill(b + p * PG, p & 1);
+		else
+			b[p * PG] = 0;
+	}
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(2, D(self, shared, "pages_shared"));
+	EXPECT_EQ(10, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(4, D(self, zero, "zero_pages"));
+
+	ASSERT_EQ(0, sp_set("run", 2));
+	EXPECT_EQ(2U, sp_get("run"));
+	EXPECT_EQ(0, D(self, shared, "pages_shared"));
+	EXPECT_EQ(0, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(0, D(self, zero, "zero_pages"));
+	EXPECT_EQ(0, D(self, saved, "bytes_saved"));
+	ASSERT_EQ(0, sp_info(self->fd[0], &info));
+	EXPECT_EQ(0U, info.merged_pages);
+	ASSERT_EQ(0, sp_info(self->fd[1], &info));
+	EXPECT_EQ(0U, info.merged_pages + info.zero_pages);
+	for (p = 0; p < 8; p++) {
+		EXPECT_EQ(-1, sp_check(a + p * PG, p & 1));
+		if (p < 4)
+			EXPECT_EQ(-1, sp_check(b + p * PG, p & 1));
+	}
+	/* Writes after unmerge are no COW breaks. */
+	a[0] = 1;
+	EXPECT_EQ(0, D(self, cow, "cow_breaks"));
+}
+
+/* Memory goes with the last reference: munmap alone keeps it, close frees it. */
+TEST_F(merge, freed_with_last_reference)
+{
+	uint64_t resident = sp_stat("pages_resident");
+	uint8_t *a = add_region(self, 8);
+	int p;
+
+	ASSERT_NE(NULL, a);
+	for (p = 0; p < 8; p++)
+		sp_fill(a + p * PG, p);
+	EXPECT_EQ(resident + 8, sp_stat("pages_resident"));
+	ASSERT_EQ(0, munmap(a, 8 * PG));
+	EXPECT_EQ(resident + 8, sp_stat("pages_resident"));
+	a = mmap(NULL, 8 * PG, PROT_READ, MAP_SHARED, self->fd[0], 0);
+	ASSERT_NE(MAP_FAILED, a);
+	self->map[0] = a;
+	for (p = 0; p < 8; p++)
+		EXPECT_EQ(-1, sp_check(a + p * PG, p));
+	ASSERT_EQ(0, munmap(a, 8 * PG));
+	ASSERT_EQ(0, close(self->fd[0]));
+	self->nr = 0;
+	EXPECT_EQ(resident, sp_stat("pages_resident"));
+}
+
+/* stable_scans=8: no page merges before 9 visits; then all of them do. */
+TEST_F(merge, stable_scans_delays_merging)
+{
+	uint8_t *a = add_region(self, 8);
+	int p;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, sp_set("stable_scans", 8));
+	for (p = 0; p < 8; p++)
+		sp_fill(a + p * PG, 21);
+	/* At most 3 visits per page in 2 full scans and a partial one. */
+	ASSERT_EQ(0, sp_scan(2));
+	EXPECT_EQ(0, D(self, shared, "pages_shared"));
+	EXPECT_EQ(0, D(self, unshared, "pages_unshared"));
+	ASSERT_EQ(0, sp_scan(9));
+	EXPECT_EQ(1, D(self, shared, "pages_shared"));
+	EXPECT_EQ(7, D(self, sharing, "pages_sharing"));
+}
+
+/* A write to a merged page backs off, and calms down once left alone. */
+TEST_F(merge, cow_break_marks_volatile)
+{
+	uint64_t vol = sp_stat("pages_volatile");
+	uint8_t *a = add_region(self, 8);
+	int p;
+
+	ASSERT_NE(NULL, a);
+	for (p = 0; p < 8; p++)
+		sp_fill(a + p * PG, 22);
+	ASSERT_EQ(0, sp_scan(2));
+	ASSERT_EQ(7, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(vol, sp_stat("pages_volatile"));
+	a[3 * PG] ^= 1;
+	EXPECT_EQ(vol + 1, sp_stat("pages_volatile"));
+	/* Sit out one visit, index it, find it unchanged: 3 visits. */
+	ASSERT_EQ(0, sp_scan(4));
+	EXPECT_EQ(vol, sp_stat("pages_volatile"));
+	EXPECT_EQ(1, D(self, unshared, "pages_unshared"));
+	EXPECT_EQ(6, D(self, sharing, "pages_sharing"));
+	EXPECT_EQ(0, sp_check(a + 3 * PG, 22));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab-samepage (vmlabctl samepage): drive a same-page merging scanner.
+ *
+ *   vmlab-samepage [status]
+ *   vmlab-samepage run [--backend samepage|ksm] [--procs P] [--pages N]
+ *                      [--dup F] [--group G] [--zero F] [--volatile F]
+ *                      [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1]
+ *                      [--timeout S]
+ *
+ * run fills memory in P processes with a known layout (a fraction --dup of
+ * the pages in groups of --group identical pages, --zero zero pages,
+ * --volatile pages rewritten all the time, the rest unique), starts the
+ * scanner and waits until it shares exactly what the layout allows.  Then
+ * every byte is checked, every merged page is written once (timing each
+ * COW break) and every byte is checked again.  Backend samepage uses
+ * /dev/vmlab_samepage; backend ksm the same layout in MADV_MERGEABLE
+ * anonymous memory with /sys/kernel/mm/ksm.  The last line is one
+ * "result key=value ..." line for scripts.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "vmlab/samepage.h"
+
+#define SP_DIR "/sys/kernel/debug/vmlab/samepage"
+#define KSM_DIR "/sys/kernel/mm/ksm"
+#define PG LAYOUT_PAGE
+
+struct backend {
+	const char *name;
+	const char *dir;	/* knobs */
+	const char *stats;	/* NULL: one file per stat in dir */
+	const char *thread;	/* scanner thread's comm */
+};
+
+static const struct backend backends[] = {
+	{ "samepage", SP_DIR, SP_DIR "/stats", "vmlab_samepaged" },
+	{ "ksm", KSM_DIR, NULL, "ksmd" },
+};
+
+static const struct backend *be = &backends[0];
+static struct layout lay = { .pages = 4096, .procs = 4, .group = 8, .dup = 0.5 };
+static unsigned long pages_to_scan = 1000, sleep_ms = 20, use_zero, timeout_s = 120;
+
+static void die(const char *msg)
+{
+	perror(msg);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int put_knob(const char *knob, unsigned long v)
+{
+	char path[256], buf[32];
+	int fd, n, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", be->dir, knob);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%lu\n", v);
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* A stat by its KSM name; ~0 when the backend does not have it. */
+static unsigned long long stat_of(const char *name)
+{
+	static char buf[8192];
+	char path[256], *p;
+	size_t nlen = strlen(name);
+
+	if (!be->stats) {
+		snprintf(path, sizeof(path), "%s/%s", be->dir, name);
+		if (read_file(path, buf, sizeof(buf)))
+			return ~0ULL;
+		return strtoull(buf, NULL, 10);
+	}
+	if (read_file(be->stats, buf, sizeof(buf)))
+		return ~0ULL;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, nlen) && p[nlen] == ' ')
+			return strtoull(p + nlen + 1, NULL, 10);
+	return ~0ULL;
+}
+
+/* CPU seconds used so far by the scanner thread, from /proc/PID/stat. */
+static double thread_cpu(void)
+{
+	char path[300], buf[1024], *p;
+	unsigned long ut, st;
+	struct dirent *d;
+	double ret = -1;
+	DIR *dp = opendir("/proc");
+
+	while (dp && (d = readdir(dp))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		if (read_file(path, buf, sizeof(buf)))
+			continue;
+		p = strchr(buf, '(');
+		if (!p || strncmp(p + 1, be->thread, strlen(be->thread)) ||
+		    p[1 + strlen(be->thread)] != ')')
+			continue;
+		p = strrchr(buf, ')');
+		/* Fields 14 and 15 (utime, stime); the ')' ends field 2. */
+		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			   &ut, &st) == 2)
+			ret = (double)(ut + st) / sysconf(_SC_CLK_TCK);
+		break;
+	}
+	if (dp)
+		closedir(dp);
+	return ret;
+}
+
+/* ---- the processes that hold the memory ---- */
+
+struct child {
+	pid_t pid;
+	int cmd, reply;		/* pipes: parent -> child, child -> parent */
+};
+
+struct worker {
+	uint8_t *mem;
+	unsigned long first, n;
+	volatile int stop;
+	uint64_t *vol_last;	/* last value written to word 0 of each page */
+};
+
+static void *volatile_writer(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t v = 1;
+	unsigned long i;
+
+	while (!w->stop) {
+		for (i = 0; i < w->n; i++) {
+			if (layout_kind(&lay, w->first + i) != PAGE_VOLATILE)
+				continue;
+			((volatile uint64_t *)(w->mem + i * PG))[0] = v;
+			w->vol_last[i] = v++;
+		}
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/* Every page as the layout (and the writes so far) say; 0 or the bad count. */
+static unsigned long verify(struct worker *w, int cowed)
+{
+	static uint8_t expect[PG];
+	unsigned long i, bad = 0;
+
+	for (i = 0; i < w->n; i++) {
+		unsigned long g = w->first + i;
+		enum page_kind k = layout_kind(&lay, g);
+
+		layout_fill(expect, &lay, g);
+		if (k == PAGE_VOLATILE && w->vol_last[i])
+			((uint64_t *)expect)[0] = w->vol_last[i];
+		if (cowed && (k == PAGE_DUP || k == PAGE_ZERO))
+			expect[g % PG] ^= 0x5a;
+		if (memcmp(w->mem + i * PG, expect, PG))
+			bad++;
+	}
+	return bad;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One write per duplicate or zero page, each timed, in ns. */
+static unsigned long cow_writes(struct worker *w, uint32_t *ns)
+{
+	unsigned long i, n = 0;
+	struct timespec a, b;
+
+	for (i = 0; i < w->n; i++) {
+		unsigned long g = w->first + i;
+		enum page_kind k = layout_kind(&lay, g);
+		volatile uint8_t *p = w->mem + i * PG + g % PG;
+
+		if (k != PAGE_DUP && k != PAGE_ZERO)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		*p ^= 0x5a;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ns[n++] = (b.tv_sec - a.tv_sec) * 1000000000UL + b.tv_nsec - a.tv_nsec;
+	}
+	return n;
+}
+
+static void child_main(unsigned int p, int cmd, int reply)
+{
+	struct worker w = { 0 };
+	pthread_t vt;
+	unsigned long i, r, n;
+	uint32_t *ns;
+	char c;
+	int fd = -1;
+
+	layout_share(&lay, p, &w.first, &w.n);
+	if (be == &backends[0]) {
+		fd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+		if (fd < 0)
+			die(VMLAB_SAMEPAGE_DEV);
+		w.mem = mmap(NULL, w.n * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	} else {
+		w.mem = mmap(NULL, w.n * PG, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	if (w.mem == MAP_FAILED)
+		die("mmap");
+	for (i = 0; i < w.n; i++)
+		layout_fill(w.mem + i * PG, &lay, w.first + i);
+	if (be == &backends[1] && madvise(w.mem, w.n * PG, MADV_MERGEABLE))
+		die("madvise(MADV_MERGEABLE)");
+	w.vol_last = calloc(w.n, sizeof(*w.vol_last));
+	ns = calloc(w.n, sizeof(*ns));
+	if (!w.vol_last || !ns || pthread_create(&vt, NULL, volatile_writer, &w))
+		die("child setup");
+	if (write(reply, "R", 1) != 1)
+		_exit(1);
+	while (read(cmd, &c, 1) == 1) {
+		switch (c) {
+		case 'V':	/* stop the volatile writer, verify */
+		case 'W':	/* verify after the COW writes */
+			if (!w.stop) {
+				w.stop = 1;
+				pthread_join(vt, NULL);
+			}
+			r = verify(&w, c == 'W');
+			if (write(reply, &r, sizeof(r)) != sizeof(r))
+				_exit(1);
+			break;
+		case 'C':
+			n = cow_writes(&w, ns);
+			if (write(reply, &n, sizeof(n)) != sizeof(n) ||
+			    write(reply, ns, n * sizeof(*ns)) != (ssize_t)(n * sizeof(*ns)))
+				_exit(1);
+			break;
+		default:
+			_exit(0);
+		}
+	}
+	_exit(0);
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
+static unsigned long ask_all(struct child *c, char cmd)
+{
+	unsigned long total = 0, r;
+	unsigned int p;
+
+	for (p = 0; p < lay.procs; p++)
+		if (write(c[p].cmd, &cmd, 1) != 1)
+			die("write to child");
+	for (p = 0; p < lay.procs; p++) {
+		if (read_full(c[p].reply, &r, sizeof(r)))
+			die("child died");
+		total += r;
+	}
+	return total;
+}
+
+static int run(void)
+{
+	unsigned long long base_scans, shared = 0, sharing = 0, zero = 0;
+	unsigned long bad_before, bad_after, n, total_cow = 0;
+	double t0, t1, cpu0, cpu1, cpu, deadline;
+	struct child c[64];
+	struct expect e;
+	uint32_t *lat;
+	unsigned int p;
+	char err[128], r;
+	int pc[2], pr[2], ok = 0;
+
+	if (layout_init(&lay, err, sizeof(err)) || lay.procs > 64) {
+		fprintf(stderr, "vmlab-samepage: %s\n", lay.procs > 64 ? "at most 64 procs" : err);
+		return 2;
+	}
+	layout_expect(&lay, use_zero, 256, &e);
+	if (put_knob("run", be == &backends[1] ? 2 : 0) ||
+	    put_knob("pages_to_scan", pages_to_scan) || put_knob("sleep_millisecs", sleep_ms) ||
+	    put_knob("use_zero_pages", use_zero) || put_knob("max_page_sharing", 256)) {
+		fprintf(stderr, "vmlab-samepage: cannot set %s knobs in %s (loaded? root?)\n",
+			be->name, be->dir);
+		return 1;
+	}
+	if (be == &backends[1])
+		put_knob("run", 0);
+	printf("%s: %lu pages in %u processes: %lu in %lu groups of %u, %lu zero, %lu volatile\n",
+	       be->name, lay.pages, lay.procs, lay.dup_pages, lay.groups, lay.group,
+	       lay.zero_pages, lay.vol_pages);
+	printf("expect pages_shared=%llu pages_sharing=%llu zero_pages=%llu\n",
+	       (unsigned long long)e.shared, (unsigned long long)e.sharing,
+	       (unsigned long long)e.zero);
+	fflush(stdout);
+
+	for (p = 0; p < lay.procs; p++) {
+		if (pipe(pc) || pipe(pr))
+			die("pipe");
+		c[p].pid = fork();
+		if (c[p].pid < 0)
+			die("fork");
+		if (!c[p].pid) {
+			close(pc[1]);
+			close(pr[0]);
+			child_main(p, pc[0], pr[1]);
+		}
+		close(pc[0]);
+		close(pr[1]);
+		c[p].cmd = pc[1];
+		c[p].reply = pr[0];
+	}
+	for (p = 0; p < lay.procs; p++)
+		if (read_full(c[p].reply, &r, 1))
+			die("child failed to start");
+
+	base_scans = stat_of("full_scans");
+	cpu0 = thread_cpu();
+	t0 = now();
+	deadline = t0 + timeout_s;
+	put_knob("run", 1);
+	while (now() < deadline) {
+		shared = stat_of("pages_shared");
+		sharing = stat_of("pages_sharing");
+		zero = be == &backends[0] ? stat_of("zero_pages") : stat_of("ksm_zero_pages");
+		if (zero == ~0ULL)
+			zero = 0;
+		if (shared == e.shared && sharing == e.sharing && zero == e.zero) {
+			ok = 1;
+			break;
+		}
+		usleep(5000);
+	}
+	t1 = now();
+	cpu1 = thread_cpu();
+	/* -1 when the thread's stat could not be read. */
+	cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
+	n = stat_of("full_scans") - base_scans;
+	put_knob("run", 0);
+	printf("%s steady state after %.2f s, %lu full scans, %.2f s scanner CPU: "
+	       "pages_shared=%llu pages_sharing=%llu zero_pages=%llu\n",
+	       ok ? "reached" : "NOT reached", t1 - t0, n, cpu, shared, sharing, zero);
+
+	bad_before = ask_all(c, 'V');
+	lat = calloc(lay.pages, sizeof(*lat));
+	if (!lat)
+		die("calloc");
+	for (p = 0; p < lay.procs; p++) {
+		unsigned long k;
+
+		if (write(c[p].cmd, "C", 1) != 1 || read_full(c[p].reply, &k, sizeof(k)) ||
+		    read_full(c[p].reply, lat + total_cow, k * sizeof(*lat)))
+			die("cow writes");
+		total_cow += k;
+	}
+	bad_after = ask_all(c, 'W');
+	qsort(lat, total_cow, sizeof(*lat), cmp_u32);
+	for (p = 0; p < lay.procs; p++) {
+		if (write(c[p].cmd, "Q", 1) != 1)
+			die("quit");
+		waitpid(c[p].pid, NULL, 0);
+	}
+	if (be == &backends[1]) {
+		put_knob("run", 2);
+		put_knob("run", 0);
+	}
+	printf("verify: %lu bad pages after merging, %lu after writing %lu merged pages\n",
+	       bad_before, bad_after, total_cow);
+	printf("COW-break write latency: median %.1f us, p90 %.1f us\n",
+	       total_cow ? lat[total_cow / 2] / 1000.0 : 0, total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0);
+	printf("saving: %llu KiB\n", (sharing + (zero ? zero - 1 : 0)) * (PG / 1024));
+	printf("result backend=%s pages=%lu procs=%u shared=%llu sharing=%llu zero=%llu steady=%d "
+	       "full_scans=%lu wall_s=%.3f cpu_s=%.2f cow_writes=%lu cow_us_median=%.1f cow_us_p90=%.1f "
+	       "bad_pages=%lu\n",
+	       be->name, lay.pages, lay.procs, shared, sharing, zero, ok, n, t1 - t0, cpu,
+	       total_cow, total_cow ? lat[total_cow / 2] / 1000.0 : 0,
+	       total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0, bad_before + bad_after);
+	free(lat);
+	return ok && !bad_before && !bad_after ? 0 : 1;
+}
+
+static int status(void)
+{
+	static const char * const files[] = {
+		"run", "pages_to_scan", "sleep_millisecs", "max_page_sharing", "use_zero_pages",
+		"stable_scans", "max_region_pages", "max_pages", "stats",
+	};
+	char path[256], buf[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), SP_DIR "/%s", files[i]);
+		if (read_file(path, buf, sizeof(buf))) {
+			fprintf(stderr, "vmlab-samepage: %s: %s (is vmlab_samepage loaded?)\n",
+				path, strerror(errno));
+			return 1;
+		}
+		if (strcmp(files[i], "stats"))
+			printf("%s %s", files[i], buf);
+		else
+			printf("%s", buf);
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: vmlab-samepage [status]\n"
+		"       vmlab-samepage run [--backend samepage|ksm] [--procs P] [--pages N]\n"
+		"              [--dup F] [--group G] [--zero F] [--volatile F]\n"
+		"              [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1] [--timeout S]\n");
+	exit(2);
+}
+
+static unsigned long num(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		usage();
+	return v;
+}
+
+static double frac(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || v < 0 || v > 1)
+		usage();
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", 1, NULL, 'b' }, { "procs", 1, NULL, 'p' },
+		{ "pages", 1, NULL, 'n' }, { "dup", 1, NULL, 'd' },
+		{ "group", 1, NULL, 'g' }, { "zero", 1, NULL, 'z' },
+		{ "volatile", 1, NULL, 'v' }, { "pages-to-scan", 1, NULL, 's' },
+		{ "sleep-ms", 1, NULL, 'm' }, { "use-zero-pages", 1, NULL, 'Z' },
+		{ "timeout", 1, NULL, 't' }, { NULL, 0, NULL, 0 },
+	};
+	int o;
+
+	if (argc < 2 || !strcmp(argv[1], "status"))
+		return argc > 2 ? (usage(), 2) : status();
+	if (strcmp(argv[1], "run"))
+		usage();
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'b':
+			if (!strcmp(optarg, "ksm"))
+				be = &backends[1];
+			else if (strcmp(optarg, "samepage"))
+				usage();
+			break;
+		case 'p': lay.procs = num(optarg); break;
+		case 'n': lay.pages = num(optarg); break;
+		case 'd': lay.dup = frac(optarg); break;
+		case 'g': lay.group = num(optarg); break;
+		case 'z': lay.zero = frac(optarg); break;
+		case 'v': lay.vol = frac(optarg); break;
+		case 's': pages_to_scan = num(optarg); break;
+		case 'm': sleep_ms = num(optarg); break;
+		case 'Z': use_zero = num(optarg); break;
+		case 't': timeout_s = num(optarg); break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	signal(SIGPIPE, SIG_IGN);
+	/* Progress lines must show as they happen, also in a file or pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return run();
+}

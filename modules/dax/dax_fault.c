@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab dax faults, one function per size: vdax_pte_fault maps 4 KiB,
+ * vdax_pmd_fault maps 2 MiB when the VMA, the offset and the backing allow
+ * and otherwise says why it fell back, vdax_pfn_mkwrite records the first
+ * write to a page mapped read-only.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/huge_mm.h>
+#include <linux/pagemap.h>
+
+#include <vmlab/compat.h>
+
+#include "dax.h"
+#include "dax_logic.h"
+
+static vm_fault_t vdax_pte_fault(struct vm_fault *vmf)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	u64 t0 = ktime_get_ns();
+	vm_fault_t ret;
+
+	if (vmf->pgoff >= vdax.npages) {
+		vdax_count(VDAX_FAULT_SIGBUS, 1);
+		return VM_FAULT_SIGBUS;
+	}
+	mutex_lock(&vdax.lock);
+	if (write && vdax_mark_dirty_locked(&vdax, vmf->pgoff, 1)) {
+		mutex_unlock(&vdax.lock);
+		vdax_count(VDAX_FAULT_OOM, 1);
+		return VM_FAULT_OOM;
+	}
+	ret = vmlab_dax_insert_pte(vmf, vdax_pfn(&vdax, vmf->pgoff), write);
+	mutex_unlock(&vdax.lock);
+	vdax_count(VDAX_FAULT_PTE, 1);
+	vdax_count(VDAX_BYTES_MAPPED, PAGE_SIZE);
+	vmlab_hist_record(&vdax.lat_pte, ktime_get_ns() - t0);
+	return ret;
+}
+
+static const unsigned int vdax_fallback_counter[] = {
+	[VDAX_PMD_VMA_RANGE] = VDAX_FB_VMA_RANGE,
+	[VDAX_PMD_UNALIGNED] = VDAX_FB_UNALIGNED,
+	[VDAX_PMD_PAST_END] = VDAX_FB_PAST_END,
+};
+
+/* Count a fallback once, not again when the kernel retries the fault. */
+static vm_fault_t vdax_pmd_fallback(struct vm_fault *vmf, unsigned int counter)
+{
+	if (!vmlab_dax_fault_will_retry(vmf))
+		vdax_count(counter, 1);
+	return VM_FAULT_FALLBACK;
+}
+
+static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long pmd_addr = vmf->address & PMD_MASK;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	/* orig_pmd is only set (to the read-only PMD) on a write-protect fault. */
+	bool upgrade = !pmd_none(vmf->orig_pmd);
+	enum vdax_pmd_verdict v;
+	u64 t0 = ktime_get_ns();
+	unsigned long pgoff;
+	vm_fault_t ret;
+
+	if (!vdax.pmd)
+		return vdax_pmd_fallback(vmf, VDAX_FB_NO_PMD);
+	v = vdax_pmd_check(vmf->address, vma->vm_start, vma->vm_end,
+			   vma->vm_pgoff, vdax.size, vdax.phys);
+	if (v != VDAX_PMD_OK)
+		return vdax_pmd_fallback(vmf, vdax_fallback_counter[v]);
+	pgoff = linear_page_index(vma, pmd_addr);
+	mutex_lock(&vdax.lock);
+	/* Crash injection reverts single pages: keep its mappings 4 KiB. */
+	if (vdax.crash_inject) {
+		mutex_unlock(&vdax.lock);
+		return vdax_pmd_fallback(vmf, VDAX_FB_CRASH);
+	}
+	/*
+	 * Page tables are only installed by our PTE fault, under vdax.lock: a
+	 * block that fell back while crash injection was on may have one now,
+	 * and vmf_insert_pfn_pmd() must not meet it.
+	 */
+	if (!pmd_none(*vmf->pmd) && !pmd_devmap(*vmf->pmd)) {
+		mutex_unlock(&vdax.lock);
+		return VM_FAULT_FALLBACK;
+	}
+	if (write && vdax_mark_dirty_locked(&vdax, pgoff, PMD_SIZE >> PAGE_SHIFT)) {
+		mutex_unlock(&vdax.lock);
+		vdax_count(VDAX_FAULT_OOM, 1);
+		return VM_FAULT_OOM;
+	}
+	ret = vmf_insert_pfn_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
+	mutex_unlock(&vdax.lock);
+	if (upgrade) {
+		vdax_count(VDAX_MKWRITE_PMD, 1);
+		return ret;
+	}
+	vdax_count(VDAX_FAULT_PMD, 1);
+	vdax_count(VDAX_BYTES_MAPPED, PMD_SIZE);
+	vmlab_hist_record(&vdax.lat_pmd, ktime_get_ns() - t0);
+	return ret;
+}
+
+static vm_fault_t vdax_huge_fault(struct vm_fault *vmf, vmlab_fault_size_t size)
+{
+	return size == VMLAB_FAULT_PMD ? vdax_pmd_fault(vmf) : VM_FAULT_FALLBACK;
+}
+
+/* A write to a page mapped read-only: the kernel makes the PTE writable. */
+static vm_fault_t vdax_pfn_mkwrite(struct vm_fault *vmf)
+{
+	int ret;
+
+	if (vmf->pgoff >= vdax.npages) {
+		vdax_count(VDAX_FAULT_SIGBUS, 1);
+		return VM_FAULT_SIGBUS;
+	}
+	mutex_lock(&vdax.lock);
+	ret = vdax_mark_dirty_locked(&vdax, vmf->pgoff, 1);
+	mutex_unlock(&vdax.lock);
+	if (ret) {
+		vdax_count(VDAX_FAULT_OOM, 1);
+		return VM_FAULT_OOM;
+	}
+	vdax_count(VDAX_MKWRITE_PTE, 1);
+	return 0;
+}
+
+const struct vm_operations_struct vdax_vm_ops = {
+	.fault = vdax_pte_fault,
+	.huge_fault = vdax_huge_fault,
+	.pfn_mkwrite = vdax_pfn_mkwrite,
+};

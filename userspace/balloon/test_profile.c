@@ -4,17 +4,8 @@
 #include <stdio.h>
 
 #include "profile.h"
+#include "vmlab_tap.h"
 
-static int passed, failed, nr;
-
-static void check(int ok, const char *what)
-{
-	printf("%sok %d %s\n", ok ? "" : "not ", ++nr, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static int target_is(const char *s, int ret, uint64_t want)
 {
@@ -58,6 +49,5 @@ int main(void)
 	      "p90 and p0");
 	check(vbp_percentile(one, 1, 99) == 42 && vbp_percentile(one, 0, 50) == 0,
 	      "one value, and none");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -12,20 +12,11 @@
 
 #include "plog.h"
 #include "pmem.h"
+#include "vmlab_tap.h"
 
 #define SIZE (64 * 1024)
 
-static int passed, failed, n;
-
-static void ok(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%sok %d %s\n", cond ? "" : "not ", n, what);
-}
+#define ok(cond, what) check(cond, what)
 
 struct model {
 	char *live;
@@ -154,6 +145,5 @@ int main(void)
 	   plog_open(&r, live, SIZE, real_persist, NULL, &bad) == 20,
 	   "log with real cache flushes");
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

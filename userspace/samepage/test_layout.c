@@ -5,17 +5,8 @@
 #include <string.h>
 
 #include "layout.h"
+#include "vmlab_tap.h"
 
-static int passed, failed, nr;
-
-static void check(int ok, const char *what)
-{
-	printf("%sok %d %s\n", ok ? "" : "not ", ++nr, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static struct layout mk(unsigned long pages, unsigned int procs, unsigned int group,
 			double dup, double zero, double vol)
@@ -85,6 +76,5 @@ int main(void)
 	l = mk(10, 1, 2, 0.6, 0.3, 0.2);
 	check(layout_init(&l, err, sizeof(err)) == -1, "fractions over 1 refused");
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

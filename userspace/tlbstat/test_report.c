@@ -5,17 +5,8 @@
 #include <string.h>
 
 #include "report.h"
+#include "vmlab_tap.h"
 
-static int passed, failed, nr;
-
-static void check(int ok, const char *what)
-{
-	printf("%sok %d %s\n", ok ? "" : "not ", ++nr, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static const char interrupts[] =
 	"            CPU0       CPU1       CPU2       CPU3\n"
@@ -83,8 +74,7 @@ int main(void)
 	fclose(f);
 	check(strstr(buf, "munmap") && strstr(buf, "per-page") && strstr(buf, " - ") &&
 	      strstr(buf, "1000.0"), "table row with dashes");
-	if (failed)
+	if (tap_failed)
 		printf("# last output: %s\n", buf);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -5,17 +5,8 @@
 #include <string.h>
 
 #include "statfmt.h"
+#include "vmlab_tap.h"
 
-static int passed, failed, nr;
-
-static void check(int ok, const char *what)
-{
-	printf("%sok %d %s\n", ok ? "" : "not ", ++nr, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static void check_json(const char *in, const char *want, const char *what)
 {
@@ -43,6 +34,5 @@ int main(void)
 	check_json("x \"q\"\n\ty\n", "\"x \\\"q\\\"\\n\\ty\"", "json string escapes");
 	check_json("\x01", "\"\\u0001\"", "json control character");
 	check_json("18446744073709551615\n", "18446744073709551615", "json u64 max");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

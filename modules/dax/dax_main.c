@@ -15,6 +15,7 @@
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "dax.h"
 
@@ -107,16 +108,23 @@ static ssize_t vdax_inject_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
 	unsigned long reverted;
-	bool go;
+	char buf[8];
+	u64 go;
 	int ret;
 
-	ret = kstrtobool_from_user(ubuf, count, &go);
-	if (ret) {
+	/* Strictly "1": anything else is refused before crash_inject is asked. */
+	if (count >= sizeof(buf)) {
 		pr_warn_ratelimited("inject_power_loss: write 1\n");
-		return ret;
+		return -EINVAL;
 	}
-	if (!go)
-		return count;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	ret = vmlab_parse_u64(buf, false, &go);
+	if (ret || go != 1) {
+		pr_warn_ratelimited("inject_power_loss: write 1\n");
+		return ret ? ret : -EINVAL;
+	}
 	ret = vdax_inject_power_loss(&vdax, &reverted);
 	if (ret) {
 		pr_warn_ratelimited("inject_power_loss: crash_inject is off\n");

@@ -141,9 +141,15 @@ TEST_F(tlbop, per_page_vs_batched)
 	       (unsigned long long)(b.top_full - a.top_full),
 	       (unsigned long long)(b.received - a.received), k);
 	ASSERT_GE(b.top_shootdowns - a.top_shootdowns, (uint64_t)(N_PAGES));
-	ASSERT_GE(b.top_pages - a.top_pages, (uint64_t)(N_PAGES));
+	/*
+	 * Every page is covered by a ranged flush or a full one: a kernel may
+	 * widen a one-page flush to a full flush (6.12 does when the unmap
+	 * frees a page table), which then counts under full, not pages.
+	 */
+	ASSERT_GE(b.top_pages - a.top_pages + b.top_full - a.top_full, (uint64_t)(N_PAGES));
 	ASSERT_GE(b.sent - a.sent, (uint64_t)(N_PAGES));
-	ASSERT_GE(b.sent_pages - a.sent_pages, (uint64_t)(N_PAGES));
+	ASSERT_GE(b.sent_pages - a.sent_pages + b.sent_full - a.sent_full,
+		  (uint64_t)(N_PAGES));
 	ASSERT_GE(b.received - a.received, (uint64_t)(N_PAGES));
 
 	p = tlb_map(N_PAGES);

@@ -101,15 +101,9 @@ static ssize_t vb_target_write(struct file *file, const char __user *ubuf,
 	unsigned long pages;
 	int ret;
 
-	if (*ppos != 0)
-		return -EINVAL;
-	if (count >= sizeof(buf)) {
-		pr_warn_ratelimited("target_pages: input too long (%zu bytes)\n", count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	ret = vmlab_user_input("target_pages", buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
 	ret = vb_parse_target(buf, count, &pages);
 	if (ret) {
 		pr_warn_ratelimited("target_pages: '%s' is %s\n", strim(buf),

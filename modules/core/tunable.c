@@ -71,6 +71,35 @@ int vmlab_parse_u64(const char *buf, bool suffix, u64 *val)
 }
 EXPORT_SYMBOL_GPL(vmlab_parse_u64);
 
+/**
+ * vmlab_user_input - copy a debugfs write into @buf as a C string
+ * @what: the file's name, for the warning
+ * @buf: destination
+ * @size: size of @buf; the input must be shorter
+ * @ubuf: the user's buffer
+ * @count: bytes written
+ * @ppos: file position; only writes at offset 0 are accepted
+ *
+ * Return: 0, -EINVAL for a write past offset 0 or too long for @buf, or
+ * -EFAULT.
+ */
+int vmlab_user_input(const char *what, char *buf, size_t size,
+		     const char __user *ubuf, size_t count, loff_t *ppos)
+{
+	if (*ppos != 0)
+		return -EINVAL;
+	if (count >= size) {
+		pr_warn_ratelimited("vmlab: %s: input too long (%zu bytes)\n",
+				    what, count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmlab_user_input);
+
 static ssize_t vmlab_tunable_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
@@ -90,17 +119,9 @@ static ssize_t vmlab_tunable_write(struct file *file, const char __user *ubuf,
 	u64 val;
 	int ret;
 
-	if (*ppos != 0)
-		return -EINVAL;
-	if (count >= sizeof(buf)) {
-		pr_warn_ratelimited("vmlab: %s: input too long (%zu bytes)\n",
-				    t->name, count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-
+	ret = vmlab_user_input(t->name, buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
 	ret = vmlab_parse_u64(buf, t->suffix, &val);
 	if (ret) {
 		pr_warn_ratelimited("vmlab: %s: '%s' is not a %snumber\n", t->name,

@@ -113,13 +113,9 @@ static ssize_t vdax_inject_write(struct file *file, const char __user *ubuf,
 	int ret;
 
 	/* Strictly "1": anything else is refused before crash_inject is asked. */
-	if (count >= sizeof(buf)) {
-		pr_warn_ratelimited("inject_power_loss: write 1\n");
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	ret = vmlab_user_input("inject_power_loss", buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
 	ret = vmlab_parse_u64(buf, false, &go);
 	if (ret || go != 1) {
 		pr_warn_ratelimited("inject_power_loss: write 1\n");

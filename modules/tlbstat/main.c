@@ -92,11 +92,9 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	u64 val;
 	int ret;
 
-	if (*ppos != 0 || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	ret = vmlab_user_input("reset", buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
 	ret = vmlab_parse_u64(buf, false, &val);
 	if (!ret && val != 1)
 		ret = -ERANGE;

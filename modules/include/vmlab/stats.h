@@ -145,6 +145,8 @@ struct vmlab_tunable {
 
 struct dentry *vmlab_tunable_debugfs(struct vmlab_tunable *t, struct dentry *dir);
 int vmlab_parse_u64(const char *buf, bool suffix, u64 *val);
+int vmlab_user_input(const char *what, char *buf, size_t size,
+		     const char __user *ubuf, size_t count, loff_t *ppos);
 
 /* /sys/kernel/debug/vmlab/<name>/, removed with debugfs_remove_recursive(). */
 struct dentry *vmlab_debugfs_dir(const char *name);

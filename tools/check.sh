@@ -135,11 +135,8 @@ stage_harness() {
 }
 
 stage_vm() {
-	local k=$1 log=$LOGDIR/vm-$1.log disk=--disk
-	# With swap, KASAN's slowness lets the balloon's fill-until-failure
-	# test time out while reclaim keeps succeeding: no swap disk there.
-	[ "$k" = debug-6.1 ] && disk=
-	"$VMTEST" --kernel "$k" --cycle $disk --balloon --quiet \
+	local k=$1 log=$LOGDIR/vm-$1.log
+	"$VMTEST" --kernel "$k" --cycle --disk --balloon --quiet \
 		--log "$ROOT/.build/check/vm-$k" > "$log" 2>&1
 	grep -E '^vmtest: (FAIL|.*VM ran)' "$log"
 	add_counts "vm $k" "$log"

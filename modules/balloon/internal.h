@@ -8,8 +8,8 @@
 
 #include <linux/atomic.h>
 #include <linux/balloon_compaction.h>
+#include <linux/kthread.h>
 #include <linux/mutex.h>
-#include <linux/workqueue.h>
 
 #include <vmlab/stats.h>
 
@@ -89,8 +89,12 @@ struct vb_balloon {
 	atomic_long_t actual;		/* pages in the balloon, isolated ones too */
 	unsigned long target;		/* pages; written under target_lock */
 	struct mutex target_lock;
-	struct workqueue_struct *wq;
-	struct delayed_work work;
+	/*
+	 * One named kthread of our own rather than a shared kworker, so that
+	 * fail_page_alloc's task filter can aim at the balloon alone.
+	 */
+	struct kthread_worker *worker;
+	struct kthread_delayed_work work;
 	bool stopping;
 
 	/* Worker-only state (the work item never runs concurrently with itself). */

@@ -159,6 +159,7 @@ static int vb_status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "refault_rate %llu\n", READ_ONCE(vb.signals.refault_rate));
 	seq_printf(m, "majfault_rate %llu\n", READ_ONCE(vb.signals.majfault_rate));
 	seq_printf(m, "scan_rate %llu\n", READ_ONCE(vb.signals.scan_rate));
+	seq_printf(m, "worker_pid %d\n", task_pid_nr(vb.worker->task));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vb_status);
@@ -232,14 +233,14 @@ static int __init vb_init(void)
 	ret = vmlab_counters_init(&vb.counters, vb_counter_names, VB_NR_COUNTERS);
 	if (ret)
 		return ret;
-	vb.wq = alloc_ordered_workqueue("vmlab_balloon", WQ_FREEZABLE);
-	if (!vb.wq) {
-		ret = -ENOMEM;
+	vb.worker = kthread_create_worker(KTW_FREEZABLE, "vmlab_balloon");
+	if (IS_ERR(vb.worker)) {
+		ret = PTR_ERR(vb.worker);
 		goto err_counters;
 	}
 	ret = vb_pressure_init();
 	if (ret)
-		goto err_wq;
+		goto err_worker;
 	ret = vb_debugfs_init();
 	if (ret)
 		goto err_debugfs;
@@ -251,11 +252,11 @@ err_debugfs:
 	debugfs_remove_recursive(vb.dir);
 	/* A write may have started the worker before a later file failed. */
 	WRITE_ONCE(vb.stopping, true);
-	cancel_delayed_work_sync(&vb.work);
+	kthread_cancel_delayed_work_sync(&vb.work);
 	vb_pressure_exit();
 	vb_deflate_all();
-err_wq:
-	destroy_workqueue(vb.wq);
+err_worker:
+	kthread_destroy_worker(vb.worker);
 err_counters:
 	vmlab_counters_destroy(&vb.counters);
 	return ret;
@@ -266,8 +267,8 @@ static void __exit vb_exit(void)
 	/* No new targets, then no worker, then every page back. */
 	debugfs_remove_recursive(vb.dir);
 	WRITE_ONCE(vb.stopping, true);
-	cancel_delayed_work_sync(&vb.work);
-	destroy_workqueue(vb.wq);
+	kthread_cancel_delayed_work_sync(&vb.work);
+	kthread_destroy_worker(vb.worker);
 	vb_pressure_exit();
 	vb_deflate_all();
 	pr_info("unloaded: %llu pages inflated, %llu deflated over the module's life\n",

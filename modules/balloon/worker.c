@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Inflation, deflation and page migration.  One delayed work item moves the
- * balloon toward its target a batch at a time and requeues itself, so a
- * new target, a pause or a retry never blocks a writer or loops in place.
+ * Inflation, deflation and page migration.  One delayed work item on the
+ * balloon's own kthread worker moves the balloon toward its target a batch
+ * at a time and requeues itself, so a new target, a pause or a retry never
+ * blocks a writer or loops in place.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -294,7 +295,7 @@ static unsigned long vb_inflate_step(unsigned long want)
 	return 0;
 }
 
-static void vb_work_fn(struct work_struct *work)
+static void vb_work_fn(struct kthread_work *work)
 {
 	long actual = atomic_long_read(&vb.actual);
 	unsigned long target = READ_ONCE(vb.target);
@@ -324,20 +325,20 @@ static void vb_work_fn(struct work_struct *work)
 			delay = vb_inflate_step(target - actual);
 		}
 	}
-	queue_delayed_work(vb.wq, &vb.work, delay);
+	kthread_queue_delayed_work(vb.worker, &vb.work, delay);
 }
 
 /* A new target (or knob): look now rather than after any pending delay. */
 void vb_kick(void)
 {
 	if (!READ_ONCE(vb.stopping))
-		mod_delayed_work(vb.wq, &vb.work, 0);
+		kthread_mod_delayed_work(vb.worker, &vb.work, 0);
 }
 
 void vb_worker_init(void)
 {
 	balloon_devinfo_init(&vb.bdi);
 	vb.bdi.migratepage = vb_migratepage;
-	INIT_DELAYED_WORK(&vb.work, vb_work_fn);
+	kthread_init_delayed_work(&vb.work, vb_work_fn);
 	vb.state = VB_IDLE;
 }

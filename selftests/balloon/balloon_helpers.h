@@ -8,6 +8,7 @@
 #define _BALLOON_HELPERS_H
 
 #include <sys/mman.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -170,8 +171,49 @@ static const char * const knobs[] = {
 };
 #define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
+/*
+ * Swap areas a test turned off, to be turned back on.  A fill until
+ * allocation fails turns swap off first: with swap, reaching the failure
+ * point means paging the whole guest out to disk first, which tests the
+ * disk, not the balloon, and takes minutes under KASAN.
+ */
+#define MAX_SWAPS 4
+
+struct swaps {
+	int n;
+	char path[MAX_SWAPS][256];
+};
+
+static inline int swaps_off(struct swaps *s)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int ret = 0;
+
+	if (!f)
+		return 0;	/* no swap support at all */
+	if (!fgets(line, sizeof(line), f))	/* the header */
+		line[0] = 0;
+	while (!ret && s->n < MAX_SWAPS && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s", s->path[s->n]) != 1)
+			continue;
+		ret = swapoff(s->path[s->n]) ? -errno : 0;
+		if (!ret)
+			s->n++;
+	}
+	fclose(f);
+	return ret;
+}
+
+static inline void swaps_on(struct swaps *s)
+{
+	while (s->n > 0)
+		swapon(s->path[--s->n], 0);
+}
+
 FIXTURE(balloon) {
 	uint64_t saved[NR_KNOBS];
+	struct swaps swaps;
 };
 
 FIXTURE_SETUP(balloon)
@@ -190,6 +232,7 @@ FIXTURE_TEARDOWN(balloon)
 {
 	unsigned int i;
 
+	swaps_on(&self->swaps);
 	if (!vmlab_loaded(M))
 		return;
 	vmlab_write(M, "target_pages", "0");

@@ -5,7 +5,7 @@
  * shrinker deflate for a process that needs memory; compaction moves
  * balloon pages without losing any.  Each test fills much of the guest,
  * so each gets a longer timeout than the harness's 30 s.  On the debug
- * kernel, fail_page_alloc also makes the balloon's block allocations fail.
+ * kernel, fail_page_alloc also makes the balloon's own allocations fail.
  */
 #include "balloon_helpers.h"
 
@@ -45,6 +45,7 @@ TEST_F_TIMEOUT(balloon, beyond_ram_inflates_what_it_can, 240)
 	ASSERT_EQ(0, vmlab_write(M, "retry_ms", "200"));
 	ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "2000"));
 	ASSERT_EQ(0, vmlab_write(M, "oom_pages", "4096"));
+	ASSERT_EQ(0, swaps_off(&self->swaps));
 	ASSERT_EQ(0, fill_until_failure());
 	ASSERT_NE(0ULL, field_of_status("failed_at_pages"));
 	got = actual();
@@ -71,10 +72,7 @@ TEST_F_TIMEOUT(balloon, beyond_ram_inflates_what_it_can, 240)
 	/* Full again, then the shrinker gives way to reclaim. */
 	ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "60000"));
 	ASSERT_EQ(0, fill_until_failure());
-	/*
-	 * Nearly full: under 128 MiB free (with a swap disk the fill stops a
-	 * little higher), so a child touching 128 MiB must enter reclaim.
-	 */
+	/* Under 128 MiB free: a child touching 128 MiB must enter reclaim. */
 	ASSERT_LT(meminfo_pages("MemFree"), 32768ULL);
 	ASSERT_EQ(0, vmlab_write(M, "shrinker", "1"));
 	EXPECT_EQ(0, child_touch(128));
@@ -127,6 +125,7 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 	if (!moved) {
 		TH_LOG("nothing moved; filling memory, then freeing the newest half");
 		ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "0"));
+		ASSERT_EQ(0, swaps_off(&self->swaps));
 		ASSERT_EQ(0, fill_until_failure());
 		n = actual() / 2;
 		ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
@@ -153,32 +152,56 @@ static int fail_set(const char *file, const char *val)
 	return vmlab_write_path(file, val, strlen(val));
 }
 
+static void fail_reset(int pid)
+{
+	char path[64];
+
+	fail_set(FAIL_DIR "probability", "0\n");
+	fail_set(FAIL_DIR "task-filter", "N\n");
+	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
+	fail_set(path, "0\n");
+}
+
 /*
- * fail_page_alloc (debug kernel) fails half of all order-9 allocations,
- * ours included: the balloon falls back to single pages and still takes
- * exactly its target.  Order 0 is left alone so that the rest of the
- * guest does not fail at random.
+ * fail_page_alloc (debug kernel), aimed at the balloon's own kthread with
+ * the task filter, fails every 7th page allocation it makes, of any order:
+ * block allocations fall back to single pages, single-page failures make
+ * the worker retry after retry_ms, and the balloon still ends at exactly
+ * its target.  No other task sees a failure.
  */
-TEST_F_TIMEOUT(balloon, injected_block_failures_fall_back, 120)
+TEST_F_TIMEOUT(balloon, injected_failures_retry_to_target, 180)
 {
 	static const char * const setup[][2] = {
 		{ FAIL_DIR "verbose", "0\n" }, { FAIL_DIR "ignore-gfp-wait", "N\n" },
-		{ FAIL_DIR "ignore-gfp-highmem", "N\n" }, { FAIL_DIR "min-order", "9\n" },
-		{ FAIL_DIR "interval", "1\n" }, { FAIL_DIR "times", "-1\n" },
-		{ FAIL_DIR "task-filter", "N\n" }, { FAIL_DIR "probability", "50\n" },
+		{ FAIL_DIR "ignore-gfp-highmem", "N\n" }, { FAIL_DIR "min-order", "0\n" },
+		{ FAIL_DIR "interval", "7\n" }, { FAIL_DIR "times", "-1\n" },
+		{ FAIL_DIR "space", "0\n" }, { FAIL_DIR "task-filter", "Y\n" },
+		{ FAIL_DIR "probability", "100\n" },
 	};
-	uint64_t inf0 = vmstat("balloon_inflate");
+	uint64_t inf0 = vmstat("balloon_inflate"), fails0 = stat_of("alloc_failures");
+	int pid = (int)field_of_status("worker_pid");
+	char path[64];
 	unsigned int i;
 
 	if (access(FAIL_DIR "probability", W_OK))
 		SKIP(return, "no fail_page_alloc (needs the debug kernel)");
+	ASSERT_LT(0, pid);
+	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
+	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write(M, "retry_ms", "10"));
+	ASSERT_EQ(0, fail_set(path, "1\n"));
 	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
 		ASSERT_EQ(0, fail_set(setup[i][0], setup[i][1])) {
 			TH_LOG("fail_page_alloc setting #%u", i);
+			fail_reset(pid);
 		}
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "64M"));
-	EXPECT_EQ(0, wait_actual(16384, 90));
-	ASSERT_EQ(0, fail_set(FAIL_DIR "probability", "0\n"));
+	EXPECT_EQ(0, wait_actual(16384, 120));
+	fail_reset(pid);
+	TH_LOG("%llu injected allocation failures",
+	       (unsigned long long)(stat_of("alloc_failures") - fails0));
+	/* 6 calls of at most 512 pages between failures: 5 or more. */
+	EXPECT_LE(fails0 + 5, stat_of("alloc_failures"));
 	EXPECT_EQ(16384ULL, vmstat("balloon_inflate") - inf0);
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
 	ASSERT_EQ(0, wait_actual(0, 60));

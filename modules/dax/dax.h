@@ -5,6 +5,8 @@
 #ifndef _VMLAB_DAX_H
 #define _VMLAB_DAX_H
 
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/memremap.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -21,11 +23,13 @@ enum vdax_counter {
 	VDAX_MKWRITE_PMD,
 	VDAX_FAULT_SIGBUS,
 	VDAX_FAULT_OOM,
+	VDAX_FAULT_HWPOISON,
 	VDAX_FB_VMA_RANGE,
 	VDAX_FB_UNALIGNED,
 	VDAX_FB_PAST_END,
 	VDAX_FB_NO_PMD,
 	VDAX_FB_CRASH,
+	VDAX_FB_POISON,
 	VDAX_BYTES_MAPPED,
 	VDAX_PAGES_DIRTIED,
 	VDAX_FSYNC,
@@ -60,6 +64,8 @@ enum vdax_backing_kind {
  * @pmd: 2 MiB mappings possible (devmap and a DAX-capable kernel)
  * @res: the claimed iomem region, NULL for RAM
  * @pgmap: the ZONE_DEVICE map when @devmap
+ * @poison: one bit per page memory_failure() reported (only with @devmap)
+ * @nr_poison: bits set in @poison
  * @dirty: one bit per page written since its last durable point
  * @nr_dirty: bits set in @dirty
  * @shadow: page index -> copy of its last durable contents (crash injection)
@@ -86,6 +92,8 @@ struct vdax_dev {
 	bool pmd;
 	struct resource *res;
 	struct dev_pagemap pgmap;
+	unsigned long *poison;
+	atomic_long_t nr_poison;
 	unsigned long *dirty;
 	unsigned long nr_dirty;
 	struct xarray shadow;
@@ -115,6 +123,20 @@ int vdax_backing_init(struct vdax_dev *d, phys_addr_t start, u64 size,
 void vdax_backing_exit(struct vdax_dev *d);
 const char *vdax_backing_name(enum vdax_backing_kind kind);
 pfn_t vdax_pfn(struct vdax_dev *d, unsigned long pgoff);
+void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping);
+
+/*
+ * The first page in [@first, @end) that memory_failure() reported, or @end.
+ * One atomic read while nothing is poisoned.
+ */
+static inline unsigned long vdax_first_poisoned(struct vdax_dev *d,
+						unsigned long first,
+						unsigned long end)
+{
+	if (likely(!atomic_long_read(&d->nr_poison)))
+		return end;
+	return find_next_bit(d->poison, end, first);
+}
 
 /* dax_track.c */
 int vdax_track_init(struct vdax_dev *d);

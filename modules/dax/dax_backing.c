@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
@@ -53,6 +54,35 @@ static bool vdax_find_desc(unsigned long desc, struct vdax_found *f)
 }
 
 /*
+ * memory_failure() on one of our pfns asks us first.  Note the page, so
+ * that no fault maps it again and read()/write() stop short of it, then
+ * let the generic handler (-EOPNOTSUPP) mark it HWPoison, unmap it and
+ * signal the processes that map it, which it finds through
+ * page->mapping and page->index (vdax_backing_set_mapping()).
+ */
+static int vdax_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+			       unsigned long nr_pages, int mf_flags)
+{
+	struct vdax_dev *d = container_of(pgmap, struct vdax_dev, pgmap);
+	unsigned long idx = pfn - PHYS_PFN(d->phys), npages = d->size >> PAGE_SHIFT;
+
+	for (; nr_pages && idx < npages; nr_pages--, idx++)
+		if (!test_and_set_bit(idx, d->poison))
+			atomic_long_inc(&d->nr_poison);
+	/*
+	 * Faults test the bit under d->lock: one that missed it has mapped
+	 * the page once we get the lock, so the handler's unmap removes it.
+	 */
+	mutex_lock(&d->lock);
+	mutex_unlock(&d->lock);
+	return -EOPNOTSUPP;
+}
+
+static const struct dev_pagemap_ops vdax_pgmap_ops = {
+	.memory_failure = vdax_memory_failure,
+};
+
+/*
  * ZONE_DEVICE pages make the pfns "devmap": the kernel then allows PMD
  * mappings of them in a DAX VMA and GUP works on them.  Needs 2 MiB
  * (subsection) alignment.
@@ -64,19 +94,50 @@ static void *vdax_map_devmap(struct vdax_dev *d)
 	if (!IS_ENABLED(CONFIG_ZONE_DEVICE) ||
 	    !IS_ALIGNED(d->phys | d->size, PMD_SIZE))
 		return NULL;
+	/* Before the pages exist: memory_failure() may call us from then on. */
+	d->poison = bitmap_zalloc(d->size >> PAGE_SHIFT, GFP_KERNEL);
+	if (!d->poison)
+		return NULL;
 	d->pgmap.type = MEMORY_DEVICE_GENERIC;
 	d->pgmap.range.start = d->phys;
 	d->pgmap.range.end = d->phys + d->size - 1;
 	d->pgmap.nr_range = 1;
+	d->pgmap.ops = &vdax_pgmap_ops;
 	addr = memremap_pages(&d->pgmap, NUMA_NO_NODE);
 	if (IS_ERR(addr)) {
 		pr_info("no struct pages for %pa (%ld): 4 KiB mappings only\n",
 			&d->phys, PTR_ERR(addr));
 		memset(&d->pgmap, 0, sizeof(d->pgmap));
+		bitmap_free(d->poison);
+		d->poison = NULL;
 		return NULL;
 	}
 	d->devmap = true;
 	return addr;
+}
+
+/**
+ * vdax_backing_set_mapping - let memory_failure() find who maps each page
+ * @d: the device
+ * @mapping: the address_space every VMA of the device is linked on
+ *
+ * As device-dax does: page->mapping and page->index are what
+ * memory_failure() uses to find the VMAs that map a poisoned page.  The
+ * pages never move and the inode outlives the dev_pagemap, so this is
+ * done once, for every page.
+ */
+void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping)
+{
+	unsigned long i, pfn = PHYS_PFN(d->phys);
+
+	if (!d->devmap)
+		return;
+	for (i = 0; i < d->size >> PAGE_SHIFT; i++) {
+		struct page *page = pfn_to_page(pfn + i);
+
+		page->mapping = mapping;
+		page->index = i;
+	}
 }
 
 static int vdax_claim(struct vdax_dev *d, u64 start, u64 size,
@@ -152,11 +213,16 @@ void vdax_backing_exit(struct vdax_dev *d)
 	if (d->kind == VDAX_BACKING_RAM)
 		vfree(d->kaddr);
 	else if (d->devmap)
+		/* Waits for memory_failure(), which pins the dev_pagemap. */
 		memunmap_pages(&d->pgmap);
 	else
 		memunmap(d->kaddr);
 	if (d->res)
 		release_mem_region(d->phys, d->size);
+	bitmap_free(d->poison);
+	d->poison = NULL;
+	atomic_long_set(&d->nr_poison, 0);
+	d->devmap = false;
 	d->kaddr = NULL;
 	d->res = NULL;
 	d->kind = VDAX_BACKING_NONE;

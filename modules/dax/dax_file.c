@@ -51,17 +51,39 @@ static int vdax_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Bytes of [@pos, @pos + @n) before the first poisoned page: copying from
+ * one would consume the poison.  -EIO when @pos is in one.
+ */
+static ssize_t vdax_clip_poison(loff_t pos, size_t n)
+{
+	unsigned long first = pos >> PAGE_SHIFT;
+	unsigned long end = (pos + n + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long bad = vdax_first_poisoned(&vdax, first, end);
+
+	if (bad >= end)
+		return n;
+	if (bad == first)
+		return -EIO;
+	return ((loff_t)bad << PAGE_SHIFT) - pos;
+}
+
 static ssize_t vdax_read(struct file *file, char __user *buf, size_t count,
 			 loff_t *ppos)
 {
 	loff_t pos = *ppos;
 	size_t n, left;
+	ssize_t ok;
 
 	if (pos < 0)
 		return -EINVAL;
 	if (pos >= vdax.size)
 		return 0;
 	n = min_t(u64, count, vdax.size - pos);
+	ok = vdax_clip_poison(pos, n);
+	if (ok <= 0)
+		return ok;
+	n = ok;
 	left = copy_to_user(buf, vdax.kaddr + pos, n);
 	if (left == n)
 		return -EFAULT;
@@ -81,6 +103,7 @@ static ssize_t vdax_write(struct file *file, const char __user *buf,
 	loff_t pos = *ppos;
 	size_t done = 0, n;
 	void *bounce;
+	ssize_t ok;
 	int ret = 0;
 
 	if (pos < 0)
@@ -88,6 +111,11 @@ static ssize_t vdax_write(struct file *file, const char __user *buf,
 	if (pos >= vdax.size)
 		return count ? -ENOSPC : 0;
 	n = min_t(u64, count, vdax.size - pos);
+	/* A poisoned page is lost: refuse it, as a page that maps it does. */
+	ok = vdax_clip_poison(pos, n);
+	if (ok <= 0)
+		return ok;
+	n = ok;
 	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;

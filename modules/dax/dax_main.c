@@ -28,11 +28,13 @@ static const char * const vdax_counter_names[] = {
 	[VDAX_MKWRITE_PMD] = "mkwrite_pmd",
 	[VDAX_FAULT_SIGBUS] = "fault_sigbus",
 	[VDAX_FAULT_OOM] = "fault_oom",
+	[VDAX_FAULT_HWPOISON] = "fault_hwpoison",
 	[VDAX_FB_VMA_RANGE] = "pmd_fallback_vma_range",
 	[VDAX_FB_UNALIGNED] = "pmd_fallback_unaligned",
 	[VDAX_FB_PAST_END] = "pmd_fallback_past_end",
 	[VDAX_FB_NO_PMD] = "pmd_fallback_no_pmd_support",
 	[VDAX_FB_CRASH] = "pmd_fallback_crash_inject",
+	[VDAX_FB_POISON] = "pmd_fallback_poison",
 	[VDAX_BYTES_MAPPED] = "bytes_mapped",
 	[VDAX_PAGES_DIRTIED] = "pages_dirtied",
 	[VDAX_FSYNC] = "fsync_calls",
@@ -100,6 +102,7 @@ static int vdax_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "crash_inject %d\n", READ_ONCE(vdax.crash_inject));
 	seq_printf(m, "dirty_pages %lu\n", READ_ONCE(vdax.nr_dirty));
 	seq_printf(m, "shadow_pages %lu\n", READ_ONCE(vdax.nr_shadow));
+	seq_printf(m, "poisoned_pages %ld\n", atomic_long_read(&vdax.nr_poison));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vdax_info);
@@ -174,7 +177,12 @@ static int vdax_inode_init(void)
 		return PTR_ERR(vdax.inode);
 	}
 	vdax.inode->i_flags |= S_DAX;
-	vdax.inode->i_size = vdax.size;
+	/*
+	 * A character device's mapping, as device-dax's: memory_failure()
+	 * (dax_lock_page) then relies on the dev_pagemap pin and does not
+	 * look for page cache entries, which this mapping never has.
+	 */
+	vdax.inode->i_mode |= S_IFCHR;
 	return 0;
 }
 
@@ -188,12 +196,18 @@ static int __init vdax_init(void)
 {
 	int ret;
 
+	/* The inode first: page->mapping points at it while the pages live. */
+	ret = vdax_inode_init();
+	if (ret)
+		return ret;
 	ret = vdax_backing_init(&vdax, phys_start, phys_size, ram_size);
 	if (ret) {
 		pr_err("no backing: %d\n", ret);
-		return ret;
+		goto err_inode;
 	}
 	vdax.npages = vdax.size >> PAGE_SHIFT;
+	vdax.inode->i_size = vdax.size;
+	vdax_backing_set_mapping(&vdax, vdax.inode->i_mapping);
 	/* Huge faults only reach DAX VMAs, and S_DAX is 0 without FS_DAX. */
 	vdax.pmd = vdax.devmap && IS_ENABLED(CONFIG_FS_DAX) &&
 		   IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE);
@@ -209,12 +223,9 @@ static int __init vdax_init(void)
 	ret = vmlab_hist_init(&vdax.lat_pmd, "ns");
 	if (ret)
 		goto err_hist_pte;
-	ret = vdax_inode_init();
-	if (ret)
-		goto err_hist_pmd;
 	ret = vdax_debugfs_init();
 	if (ret)
-		goto err_inode;
+		goto err_hist_pmd;
 	vdax.misc.minor = MISC_DYNAMIC_MINOR;
 	vdax.misc.name = "vmlab_dax0";
 	vdax.misc.fops = &vdax_fops;
@@ -230,8 +241,6 @@ static int __init vdax_init(void)
 
 err_debugfs:
 	debugfs_remove_recursive(vdax.dir);
-err_inode:
-	vdax_inode_exit();
 err_hist_pmd:
 	vmlab_hist_destroy(&vdax.lat_pmd);
 err_hist_pte:
@@ -242,6 +251,8 @@ err_track:
 	vdax_track_exit(&vdax);
 err_backing:
 	vdax_backing_exit(&vdax);
+err_inode:
+	vdax_inode_exit();
 	return ret;
 }
 
@@ -250,7 +261,6 @@ static void __exit vdax_exit(void)
 {
 	misc_deregister(&vdax.misc);
 	debugfs_remove_recursive(vdax.dir);
-	vdax_inode_exit();
 	vmlab_hist_destroy(&vdax.lat_pmd);
 	vmlab_hist_destroy(&vdax.lat_pte);
 	vmlab_counters_destroy(&vdax.ctr);
@@ -258,6 +268,7 @@ static void __exit vdax_exit(void)
 	/* Dirty lines reach the medium before the mapping goes away. */
 	arch_wb_cache_pmem(vdax.kaddr, vdax.size);
 	vdax_backing_exit(&vdax);
+	vdax_inode_exit();
 }
 
 module_init(vdax_init);

@@ -3,8 +3,11 @@
  * vmlab dax: mappings (PMD when aligned, 4 KiB otherwise, with the reason
  * counted), contents across unmap and module reload, the documented errnos,
  * fsync flushing exactly the dirty pages, and crash injection reverting
- * exactly the pages written since their last durable point.
+ * exactly the pages written since their last durable point; mremap past
+ * the end, shrinking and moving; memory_failure() on a mapped page.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -64,6 +67,46 @@ static int same(const char *p, size_t len, int seed)
 		if (p[i] != (char)(seed + i * 7))
 			return 0;
 	return 1;
+}
+
+/* Touch a byte and report the signal it raised (0 if none) and its siginfo. */
+static sigjmp_buf touch_jmp;
+static volatile sig_atomic_t touch_armed;
+static volatile int last_sig, last_code, last_lsb;
+static void *volatile last_addr;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	last_sig = sig;
+	last_code = si->si_code;
+	last_addr = si->si_addr;
+	last_lsb = si->si_addr_lsb;
+	if (touch_armed)
+		siglongjmp(touch_jmp, 1);
+}
+
+static void catch_faults(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	last_sig = 0;
+}
+
+static int touch(volatile char *addr, int write)
+{
+	last_sig = 0;
+	if (!sigsetjmp(touch_jmp, 1)) {
+		touch_armed = 1;
+		if (write)
+			*addr = 1;
+		else
+			(void)*addr;
+	}
+	touch_armed = 0;
+	return last_sig;
 }
 
 FIXTURE(dax) {
@@ -442,6 +485,189 @@ TEST_F(dax, crash_toggle_races_faults)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_EQ(status, 0);
 	ASSERT_EQ(info_of("crash_inject"), 0);
+	ASSERT_EQ(fsync(self->fd), 0);
+}
+
+/*
+ * The VMA is neither VM_PFNMAP nor VM_DONTEXPAND (as device-dax's), so
+ * mremap may grow a mapping of the whole device past its end; the pages
+ * past the end then get SIGBUS (BUS_ADRERR) from the fault handler.
+ * Shrinking and moving (to a 2 MiB-aligned address, where PMDs move
+ * whole, and to a misaligned one, where they are split, i.e. zapped) keep
+ * the contents, and writes through the moved mapping are still tracked.
+ */
+TEST_F(dax, mremap_past_end_shrink_and_move)
+{
+	size_t size = self->info.size, big = size + 2 * SZ_2M;
+	uint64_t sigbus0, pastend0, flush0;
+	char *p, *q, *hole;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p + 3 * PG, PG, 51);
+	fill(p + SZ_2M + 7 * PG, PG, 52);
+	fill(p + size - PG, PG, 53);
+	ASSERT_EQ(fsync(self->fd), 0);
+
+	q = mremap(p, size, big, MREMAP_MAYMOVE);
+	ASSERT_NE(q, MAP_FAILED);
+	ASSERT_TRUE(same(q + 3 * PG, PG, 51));
+	ASSERT_TRUE(same(q + size - PG, PG, 53));
+	catch_faults();
+	sigbus0 = stat_of("fault_sigbus");
+	pastend0 = stat_of("pmd_fallback_past_end");
+	ASSERT_EQ(touch(q + size, 0), SIGBUS);
+	ASSERT_EQ(last_code, BUS_ADRERR);
+	ASSERT_EQ(last_addr, q + size);
+	ASSERT_EQ(touch(q + size + SZ_2M + 5 * PG, 1), SIGBUS);
+	ASSERT_EQ(last_addr, q + size + SZ_2M + 5 * PG);
+	ASSERT_EQ(stat_of("fault_sigbus") - sigbus0, 2);
+	/* The mapping is 2 MiB aligned: each block past the end is refused. */
+	if (self->pmd)
+		ASSERT_EQ(stat_of("pmd_fallback_past_end") - pastend0, 2);
+	ASSERT_EQ(info_of("dirty_pages"), 0);
+
+	/* Shrink to 4 blocks: the rest is gone, the contents stay. */
+	ASSERT_EQ(mremap(q, big, 4 * SZ_2M, 0), q);
+	ASSERT_TRUE(same(q + 3 * PG, PG, 51));
+	ASSERT_EQ(touch(q + 4 * SZ_2M, 0), SIGSEGV);
+
+	/* Move to a 2 MiB-aligned address, then to a misaligned one. */
+	hole = aligned_hole(9 * SZ_2M);
+	ASSERT_NE(hole, NULL);
+	p = mremap(q, 4 * SZ_2M, 4 * SZ_2M, MREMAP_MAYMOVE | MREMAP_FIXED, hole);
+	ASSERT_EQ(p, hole);
+	ASSERT_TRUE(same(p + 3 * PG, PG, 51));
+	ASSERT_TRUE(same(p + SZ_2M + 7 * PG, PG, 52));
+	ASSERT_EQ(touch(q, 0), SIGSEGV);
+	q = mremap(p, 4 * SZ_2M, 4 * SZ_2M, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   hole + 4 * SZ_2M + PG);
+	ASSERT_EQ(q, hole + 4 * SZ_2M + PG);
+	ASSERT_TRUE(same(q + 3 * PG, PG, 51));
+	ASSERT_TRUE(same(q + SZ_2M + 7 * PG, PG, 52));
+
+	/* A write through the moved mapping dirties exactly its page. */
+	fill(q + SZ_2M + 7 * PG, PG, 54);
+	ASSERT_EQ(info_of("dirty_pages"), 1);
+	flush0 = stat_of("flush_bytes");
+	ASSERT_EQ(fsync(self->fd), 0);
+	ASSERT_EQ(stat_of("flush_bytes") - flush0, PG);
+	ASSERT_EQ(munmap(q, 4 * SZ_2M), 0);
+}
+
+/*
+ * memory_failure() on a mapped page (MADV_HWPOISON: the generic handler,
+ * as for a machine check): every process that maps it gets SIGBUS
+ * (BUS_MCEERR_AR for the caller, with the mapping's size in si_addr_lsb;
+ * BUS_MCEERR_AO at once for those that asked for early kills, the others
+ * when they touch it), the page is never mapped again
+ * (VM_FAULT_HWPOISON), its 2 MiB block (only that one is unmapped) falls
+ * back to 4 KiB mappings, the other pages keep their contents, and
+ * read()/write() stop short of it (EIO on it).  It stays poisoned until
+ * the module is reloaded.
+ */
+TEST_F(dax, memory_failure_kills_mappers)
+{
+	const off_t off = 16 * SZ_2M;
+	uint64_t hw0, fbp0, pte0, pmd0;
+	int ready[2], go[2], status, i;
+	char *p, c, buf[2 * PG];
+	pid_t pid[2];
+
+	if (!info_of("struct_pages"))
+		SKIP(return, "no struct pages: memory_failure() cannot see the pfns");
+	if (self->info.size < 18 * SZ_2M)
+		SKIP(return, "device smaller than 36 MiB");
+	p = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, off);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 2 * SZ_2M, 61);
+	ASSERT_EQ(fsync(self->fd), 0);
+	ASSERT_TRUE(same(p, 2 * SZ_2M, 61));
+
+	/*
+	 * Two other mappers of the page: one asked for early kills (signalled
+	 * when the poison is found), one did not (signalled when it touches
+	 * the page again).
+	 */
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (pid[i])
+			continue;
+		if (!i)
+			prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0);
+		c = *(volatile char *)(p + 3 * PG);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		c = *(volatile char *)(p + 3 * PG);
+		_exit(3);
+	}
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+
+	catch_faults();
+	hw0 = stat_of("fault_hwpoison");
+	if (madvise(p + 3 * PG, PG, MADV_HWPOISON)) {
+		int e = errno;
+
+		kill(pid[0], SIGKILL);
+		kill(pid[1], SIGKILL);
+		waitpid(pid[0], NULL, 0);
+		waitpid(pid[1], NULL, 0);
+		munmap(p, 2 * SZ_2M);
+		if (e == EINVAL)
+			SKIP(return, "kernel without CONFIG_MEMORY_FAILURE");
+		ASSERT_EQ(e, 0);
+	}
+	/* The caller is signalled on the way out of madvise(). */
+	ASSERT_EQ(last_sig, SIGBUS);
+	ASSERT_EQ(last_code, BUS_MCEERR_AR);
+	ASSERT_EQ(last_addr, p + 3 * PG);
+	ASSERT_EQ(last_lsb, self->pmd ? 21 : 12);
+	ASSERT_EQ(waitpid(pid[0], &status, 0), pid[0]);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(WTERMSIG(status), SIGBUS);
+	ASSERT_EQ(waitpid(pid[1], &status, WNOHANG), 0);
+	ASSERT_EQ(write(go[1], "gg", 2), 2);
+	ASSERT_EQ(waitpid(pid[1], &status, 0), pid[1]);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(WTERMSIG(status), SIGBUS);
+	ASSERT_EQ(stat_of("fault_hwpoison") - hw0, 1);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	ASSERT_EQ(info_of("poisoned_pages"), 1);
+
+	/* The page itself: refused, with the hardware-poison SIGBUS. */
+	ASSERT_EQ(touch(p + 3 * PG + 10, 0), SIGBUS);
+	ASSERT_EQ(last_code, BUS_MCEERR_AR);
+	ASSERT_EQ(last_addr, p + 3 * PG + 10);
+	ASSERT_EQ(last_lsb, 12);
+	ASSERT_EQ(stat_of("fault_hwpoison") - hw0, 2);
+
+	/* Its block: 4 KiB mappings, contents intact; the next one: untouched. */
+	fbp0 = stat_of("pmd_fallback_poison");
+	pte0 = stat_of("fault_pte");
+	pmd0 = stat_of("fault_pmd");
+	ASSERT_TRUE(same(p + 4 * PG, PG, 61 + 4 * PG * 7));
+	ASSERT_EQ(stat_of("fault_pte") - pte0, 1);
+	if (self->pmd)
+		ASSERT_EQ(stat_of("pmd_fallback_poison") - fbp0, 1);
+	ASSERT_TRUE(same(p + SZ_2M, SZ_2M, 61 + SZ_2M * 7));
+	ASSERT_EQ(stat_of("fault_pmd") - pmd0, 0);
+	ASSERT_EQ(stat_of("fault_pte") - pte0, 1);
+
+	/* read()/write() stop short of it. */
+	ASSERT_EQ(pread(self->fd, buf, sizeof(buf), off + 2 * PG), PG);
+	ASSERT_TRUE(same(buf, PG, 61 + 2 * PG * 7));
+	ASSERT_EQ(pread(self->fd, buf, sizeof(buf), off + 3 * PG + 1), -1);
+	ASSERT_EQ(errno, EIO);
+	ASSERT_EQ(pwrite(self->fd, buf, sizeof(buf), off + 3 * PG), -1);
+	ASSERT_EQ(errno, EIO);
+	munmap(p, 2 * SZ_2M);
 	ASSERT_EQ(fsync(self->fd), 0);
 }
 

@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 SUITE := $(notdir $(CURDIR))
 OUTPUT ?= $(CURDIR)/../build/$(SUITE)
-ROOT := $(abspath $(CURDIR)/../..)
+ROOT := $(or $(SUITE_ROOT),$(abspath $(CURDIR)/../..))
 KSFT_DIR ?= $(shell $(ROOT)/tools/vmtest/kernels.sh source)/tools/testing/selftests
 INSTALL_PATH ?= $(OUTPUT)/../install
 

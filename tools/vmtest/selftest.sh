@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The harness's own tests: a clean run passes, and fixtures that WARN, leak
-# and hang each make the run fail with a message that names the cause.
+# and hang (a command, and a kselftest) each make the run fail with a
+# message that names the cause.
 # TAP output; the last line is "N passed, N failed".
 
 set -uo pipefail
@@ -29,7 +30,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 expect "clean run passes" 0 '^debian-6\.1: [1-9][0-9]* passed, 0 failed' \
 	-- --kernel debian-6.1 --suite core
 expect "a WARN fails the run and is named" 1 \
@@ -38,6 +39,9 @@ expect "a WARN fails the run and is named" 1 \
 expect "a hang is killed and named" 1 \
 	'FAIL: TIMEOUT: cmd did not finish in its time limit; VM killed' \
 	-- --kernel debian-6.1 --fixture hang
+expect "a hung kselftest is killed and the test named" 1 \
+	'FAIL: TIMEOUT: fixture_hang/hang_test did not finish in its time limit; VM killed; hung in test global\.blocks_forever' \
+	-- --kernel debian-6.1 --fixture hang-test
 expect "a leak is found by kmemleak and named" 1 \
 	'FAIL: kmemleak: [0-9]+ leaked object\(s\) from vmlab_fixture_leak' \
 	-- --kernel debug-6.1 --suite core --no-kunit --fixture leak

@@ -32,6 +32,7 @@ enum vb_counter {
 	VB_STEPS_PACED,
 	VB_GUARD_PAUSES,
 	VB_GUARD_PAUSED_MS,
+	VB_HELPER_INFLATED,
 	VB_NR_COUNTERS,
 };
 
@@ -64,8 +65,12 @@ enum vb_tunable_id {
 	VB_T_BACKOFF_MS,
 	VB_T_OOM_PAGES,
 	VB_T_SHRINKER,
+	VB_T_INFLATE_CPUS,
 	VB_NR_TUNABLES,
 };
+
+/* CPUs that take free 2 MiB blocks at once in full mode (inflate_cpus). */
+#define VB_MAX_INFLATE_CPUS 8
 
 /* The vm events the balloon reports or paces by. */
 struct vb_events {

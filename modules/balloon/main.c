@@ -41,6 +41,7 @@ static const char * const vb_counter_names[] = {
 	[VB_STEPS_PACED] = "steps_paced",
 	[VB_GUARD_PAUSES] = "guard_pauses",
 	[VB_GUARD_PAUSED_MS] = "guard_paused_ms",
+	[VB_HELPER_INFLATED] = "helper_inflated_pages",
 };
 
 static_assert(ARRAY_SIZE(vb_counter_names) == VB_NR_COUNTERS);
@@ -64,6 +65,8 @@ struct vb_balloon vb = {
 				     .min = 1, .max = 65536 },
 		[VB_T_SHRINKER] = { .name = "shrinker", .val = 0,
 				    .min = 0, .max = 1 },
+		[VB_T_INFLATE_CPUS] = { .name = "inflate_cpus", .val = 4,
+					.min = 1, .max = VB_MAX_INFLATE_CPUS },
 	},
 };
 

@@ -100,6 +100,69 @@ static bool vb_inflate_block(void)
 }
 
 /*
+ * Full speed is bound by the page allocator zeroing each page it hands out
+ * (init_on_alloc), not by the balloon: helpers on other CPUs take free
+ * blocks alongside the worker.  Each helper's share is set before it is
+ * queued and read after flush_work(), which orders both.
+ */
+struct vb_helper {
+	struct work_struct work;
+	unsigned long want;
+	unsigned long got;
+};
+
+static struct vb_helper vb_helpers[VB_MAX_INFLATE_CPUS - 1];
+
+static void vb_helper_fn(struct work_struct *work)
+{
+	struct vb_helper *h = container_of(work, struct vb_helper, work);
+
+	h->got = 0;
+	while (h->got < h->want && vb_inflate_block())
+		h->got += VB_BLOCK_PAGES;
+	vmlab_counter_add(&vb.counters, VB_INFLATED, h->got);
+	vmlab_counter_add(&vb.counters, VB_HELPER_INFLATED, h->got);
+}
+
+/*
+ * Hand whole blocks of @nr to up to inflate_cpus - 1 other online CPUs.
+ * Return: the number of helpers queued; each has a share in ->want.
+ */
+static unsigned int vb_helpers_start(unsigned long *nr)
+{
+	unsigned int cpus = min_t(u64, vb_tunable(VB_T_INFLATE_CPUS), num_online_cpus());
+	unsigned long share = rounddown(*nr / cpus, VB_BLOCK_PAGES);
+	unsigned int n = 0, cpu, self;
+
+	if (cpus < 2 || !share)
+		return 0;
+	self = get_cpu();
+	for_each_online_cpu(cpu) {
+		if (cpu == self)
+			continue;
+		if (n == cpus - 1)
+			break;
+		vb_helpers[n].want = share;
+		queue_work_on(cpu, system_highpri_wq, &vb_helpers[n].work);
+		*nr -= share;
+		n++;
+	}
+	put_cpu();
+	return n;
+}
+
+static unsigned long vb_helpers_wait(unsigned int n)
+{
+	unsigned long got = 0;
+
+	while (n--) {
+		flush_work(&vb_helpers[n].work);
+		got += vb_helpers[n].got;
+	}
+	return got;
+}
+
+/*
  * Allocate and enqueue up to @nr pages.  balloon_page_alloc() never wakes
  * the OOM killer and never dips into reserves (__GFP_NORETRY |
  * __GFP_NOMEMALLOC | __GFP_NOWARN), so a failure here is an answer, not
@@ -250,13 +313,16 @@ static void vb_enter_pause(void)
 static unsigned long vb_inflate_step(unsigned long want)
 {
 	struct vb_pace_params p = {
-		.batch = vb_tunable(VB_T_BATCH),
+		/* batch_pages is per inflating CPU */
+		.batch = vb_tunable(VB_T_BATCH) *
+			 min_t(u64, vb_tunable(VB_T_INFLATE_CPUS), num_online_cpus()),
 		.rate = vb_tunable(VB_T_RATE),
 		.threshold = vb_tunable(VB_T_THRESHOLD),
 		.free_margin = vb_tunable(VB_T_FREE_MARGIN),
 		.guard = vb_tunable(VB_T_GUARD),
 	};
-	unsigned long sample = msecs_to_jiffies(VB_SAMPLE_MS), got;
+	unsigned long sample = msecs_to_jiffies(VB_SAMPLE_MS), got, own;
+	unsigned int helpers;
 	struct vb_pace_step step;
 
 	vb_update_signals();
@@ -277,7 +343,17 @@ static unsigned long vb_inflate_step(unsigned long want)
 		vb_set_state(VB_PACED);
 		return sample;
 	}
-	got = vb_inflate(want);
+	if (step.mode == VB_PACE_FULL) {
+		own = want;
+		helpers = vb_helpers_start(&own);
+		got = vb_inflate(own);
+		got += vb_helpers_wait(helpers);
+		/* A helper found no free block: single pages here instead. */
+		if (helpers && got < want)
+			got += vb_inflate(want - got);
+	} else {
+		got = vb_inflate(want);
+	}
 	vb.last_step = jiffies;
 	vmlab_counter_inc(&vb.counters, step.mode == VB_PACE_FULL ?
 			  VB_STEPS_FULL : VB_STEPS_PACED);
@@ -337,8 +413,12 @@ void vb_kick(void)
 
 void vb_worker_init(void)
 {
+	unsigned int i;
+
 	balloon_devinfo_init(&vb.bdi);
 	vb.bdi.migratepage = vb_migratepage;
 	kthread_init_delayed_work(&vb.work, vb_work_fn);
+	for (i = 0; i < ARRAY_SIZE(vb_helpers); i++)
+		INIT_WORK(&vb_helpers[i].work, vb_helper_fn);
 	vb.state = VB_IDLE;
 }

@@ -167,7 +167,7 @@ static inline int wait_full(int seconds)
 
 static const char * const knobs[] = {
 	"batch_pages", "rate_pages", "refault_threshold", "free_margin_pages",
-	"guard", "retry_ms", "backoff_ms", "oom_pages", "shrinker",
+	"guard", "retry_ms", "backoff_ms", "oom_pages", "shrinker", "inflate_cpus",
 };
 #define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
 

@@ -91,6 +91,57 @@ TEST_F(balloon, inflate_deflate_moves_free_memory)
 	EXPECT_EQ(n, vmstat("balloon_deflate") - def0);
 }
 
+/*
+ * Helper pages for @n pages at full speed with @cpus inflating CPUs and
+ * batch_pages 1024: each step takes 1024 * cpus pages, and cpus - 1
+ * helpers take an equal share each, in whole 512-page blocks.
+ */
+static uint64_t helper_share(uint64_t n, uint64_t cpus)
+{
+	uint64_t want, share, helpers = 0;
+
+	for (; n; n -= want) {
+		want = n < 1024 * cpus ? n : 1024 * cpus;
+		share = want / cpus / 512 * 512;
+		if (cpus > 1)
+			helpers += share * (cpus - 1);
+	}
+	return helpers;
+}
+
+/*
+ * At full speed other CPUs take whole free blocks alongside the worker:
+ * with inflate_cpus 1 none do, with 4 they take exactly their shares, and
+ * either way the balloon takes exactly its target, once.
+ */
+TEST_F(balloon, helpers_share_full_speed)
+{
+	const uint64_t n = 16384;
+	uint64_t cpus = sysconf(_SC_NPROCESSORS_ONLN), want, h0, i0, k0;
+	const char *setting[] = { "1", "4" };
+	unsigned int i;
+
+	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write(M, "batch_pages", "1024"));
+	for (i = 0; i < 2; i++) {
+		want = helper_share(n, i ? (cpus < 4 ? cpus : 4) : 1);
+		ASSERT_EQ(0, vmlab_write(M, "inflate_cpus", setting[i]));
+		h0 = stat_of("helper_inflated_pages");
+		i0 = stat_of("inflated_pages");
+		k0 = vmstat("balloon_inflate");
+		ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+		ASSERT_EQ(0, wait_actual(n, 60));
+		TH_LOG("inflate_cpus %s: helpers took %llu of %llu pages", setting[i],
+		       (unsigned long long)(stat_of("helper_inflated_pages") - h0),
+		       (unsigned long long)n);
+		EXPECT_EQ(want, stat_of("helper_inflated_pages") - h0);
+		EXPECT_EQ(n, stat_of("inflated_pages") - i0);
+		EXPECT_EQ(n, vmstat("balloon_inflate") - k0);
+		ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+		ASSERT_EQ(0, wait_actual(0, 60));
+	}
+}
+
 #define WRITERS 4
 #define WRITES 100
 

@@ -103,6 +103,8 @@ NF == 2 && sec != "" && $2 ~ /^[0-9.]+$/ {
 }
 NF == 2 && $1 == "flush" { flush = $2 }
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+# One ratio line: figure @f of row @a over the same figure of row @b.
+function cmp(label, a, b, f) { printf "%-44s %s\n", label, ratio(v[a,f], v[b,f]) }
 function row(name, f) {
 	printf "%-24s %11s %11s %11s %11s %11s\n", name, v["devdax_2m",f], v["vmlab_2m",f], v["devdax_4k",f], v["vmlab_4k",f], v["anon",f]
 }
@@ -115,17 +117,17 @@ END {
 	row("read (MB/s)", "read_MBps")
 	row("64B persists/s", "persist64_per_s")
 	printf "\nratios (higher is better for vmlab; flush instruction %s)\n", flush
-	printf "%-44s %s\n", "fault-in 2M: device-dax / vmlab time", ratio(v["devdax_2m","fault_s"], v["vmlab_2m","fault_s"])
-	printf "%-44s %s\n", "fault-in 4K: device-dax / vmlab time", ratio(v["devdax_4k","fault_s"], v["vmlab_4k","fault_s"])
-	printf "%-44s %s\n", "faults vmlab 4K / 2M (target 512)", ratio(v["vmlab_4k","faults"], v["vmlab_2m","faults"])
-	printf "%-44s %s\n", "faults device-dax 4K / 2M", ratio(v["devdax_4k","faults"], v["devdax_2m","faults"])
-	printf "%-44s %s\n", "memset vmlab 2M / anon (target >= 0.95)", ratio(v["vmlab_2m","write_MBps"], v["anon","write_MBps"])
-	printf "%-44s %s\n", "read vmlab 2M / anon (target >= 0.95)", ratio(v["vmlab_2m","read_MBps"], v["anon","read_MBps"])
-	printf "%-44s %s\n", "memset vmlab 2M / device-dax 2M", ratio(v["vmlab_2m","write_MBps"], v["devdax_2m","write_MBps"])
-	printf "%-44s %s\n", "read vmlab 2M / device-dax 2M", ratio(v["vmlab_2m","read_MBps"], v["devdax_2m","read_MBps"])
-	printf "%-44s %s\n", "memset device-dax 2M / anon", ratio(v["devdax_2m","write_MBps"], v["anon","write_MBps"])
-	printf "%-44s %s\n", "read device-dax 2M / anon", ratio(v["devdax_2m","read_MBps"], v["anon","read_MBps"])
-	printf "%-44s %s\n", "64B persists vmlab 2M / device-dax 2M", ratio(v["vmlab_2m","persist64_per_s"], v["devdax_2m","persist64_per_s"])
-	printf "%-44s %s\n", "64B persists vmlab 4K / device-dax 4K", ratio(v["vmlab_4k","persist64_per_s"], v["devdax_4k","persist64_per_s"])
+	cmp("fault-in 2M: device-dax / vmlab time", "devdax_2m", "vmlab_2m", "fault_s")
+	cmp("fault-in 4K: device-dax / vmlab time", "devdax_4k", "vmlab_4k", "fault_s")
+	cmp("faults vmlab 4K / 2M (target 512)", "vmlab_4k", "vmlab_2m", "faults")
+	cmp("faults device-dax 4K / 2M", "devdax_4k", "devdax_2m", "faults")
+	cmp("memset vmlab 2M / anon (target >= 0.95)", "vmlab_2m", "anon", "write_MBps")
+	cmp("read vmlab 2M / anon (target >= 0.95)", "vmlab_2m", "anon", "read_MBps")
+	cmp("memset vmlab 2M / device-dax 2M", "vmlab_2m", "devdax_2m", "write_MBps")
+	cmp("read vmlab 2M / device-dax 2M", "vmlab_2m", "devdax_2m", "read_MBps")
+	cmp("memset device-dax 2M / anon", "devdax_2m", "anon", "write_MBps")
+	cmp("read device-dax 2M / anon", "devdax_2m", "anon", "read_MBps")
+	cmp("64B persists vmlab 2M / device-dax 2M", "vmlab_2m", "devdax_2m", "persist64_per_s")
+	cmp("64B persists vmlab 4K / device-dax 4K", "vmlab_4k", "devdax_4k", "persist64_per_s")
 	printf "%-44s %s / %s\n", "vmlab faults by its counters 2M / 4K", v["vmlab_2m","vmlab_fault_pmd"] + v["vmlab_2m","vmlab_fault_pte"], v["vmlab_4k","vmlab_fault_pmd"] + v["vmlab_4k","vmlab_fault_pte"]
 }' "$LOG/tests.log"

@@ -74,7 +74,9 @@ static int list_dir(const char *dir, int want_dirs, char ***out)
 		names = realloc(names, (n + 1) * sizeof(*names));
 		if (!names)
 			exit(1);
-		names[n++] = strdup(d->d_name);
+		names[n] = strdup(d->d_name);
+		if (!names[n++])
+			exit(1);
 	}
 	closedir(dp);
 	qsort(names, n, sizeof(*names), name_cmp);
@@ -171,10 +173,12 @@ static void usage(FILE *out)
 /* Run vmlab-MODULE from vmlabctl's own directory, else from PATH. */
 static int subcommand(const char *self, char **argv)
 {
-	char prog[PATH_MAX], name[128], *selfdup = strdup(self), *mod_dir;
+	char prog[PATH_MAX], name[128], selfdir[PATH_MAX], *mod_dir;
 
+	/* dirname() may write to its argument: give it a copy. */
+	snprintf(selfdir, sizeof(selfdir), "%s", self);
 	snprintf(name, sizeof(name), "vmlab-%s", argv[0]);
-	snprintf(prog, sizeof(prog), "%s/%s", dirname(selfdup), name);
+	snprintf(prog, sizeof(prog), "%s/%s", dirname(selfdir), name);
 	argv[0] = name;
 	if (strchr(self, '/') && access(prog, X_OK) == 0)
 		execv(prog, argv);

@@ -7,6 +7,7 @@
 #include <linux/limits.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/overflow.h>
 
 #include "pace.h"
 
@@ -40,11 +41,13 @@ void vb_pace_decide(const struct vb_pace_params *p,
 		    const struct vb_pace_signals *s, struct vb_pace_step *out)
 {
 	u64 pressure = max(s->refault_rate, s->majfault_rate);
-	u64 budget;
+	u64 budget, full;
 
+	if (check_mul_overflow(p->batch, max_t(u64, p->cpus, 1), &full))
+		full = U64_MAX;
 	if (!p->guard) {
 		out->mode = VB_PACE_FULL;
-		out->pages = p->batch;
+		out->pages = full;
 		return;
 	}
 	/* The hot set is being evicted: stop until it settles. */
@@ -56,7 +59,7 @@ void vb_pace_decide(const struct vb_pace_params *p,
 	/* Free memory costs nobody anything: take it at full speed. */
 	if (s->free_pages > p->free_margin && !s->scan_rate) {
 		out->mode = VB_PACE_FULL;
-		out->pages = min(p->batch, s->free_pages - p->free_margin);
+		out->pages = min(full, s->free_pages - p->free_margin);
 		return;
 	}
 	/*

@@ -11,7 +11,8 @@
 
 /**
  * struct vb_pace_params - the knobs
- * @batch: most pages one step takes
+ * @batch: most pages one step takes, per inflating CPU in full mode
+ * @cpus: CPUs that inflate in full mode (0 counts as 1)
  * @rate: pages per second once memory is no longer free (paced mode)
  * @threshold: refaults (or major faults) per second at which inflation
  *	       pauses; 0 disables pausing
@@ -20,6 +21,7 @@
  */
 struct vb_pace_params {
 	u64 batch;
+	u64 cpus;
 	u64 rate;
 	u64 threshold;
 	u64 free_margin;
@@ -44,7 +46,7 @@ struct vb_pace_signals {
 };
 
 enum vb_pace_mode {
-	VB_PACE_FULL,	/* memory is free: take a whole batch now */
+	VB_PACE_FULL,	/* memory is free: take a batch per CPU now */
 	VB_PACE_PACED,	/* reclaim is running: take rate * elapsed */
 	VB_PACE_PAUSED,	/* the working set is refaulting: take nothing */
 };

@@ -48,6 +48,36 @@ static void guard_off_is_full_speed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.pages, 1024ULL);
 }
 
+/* A full step takes a batch per CPU; a paced one never more than a batch. */
+static void full_batch_per_cpu(struct kunit *test)
+{
+	struct vb_pace_signals s = { .free_pages = 1000000, .elapsed_ms = 10000 };
+	struct vb_pace_params p = defaults;
+	struct vb_pace_step out;
+
+	p.cpus = 4;
+	decide(&p, &s, &out);
+	KUNIT_EXPECT_EQ(test, out.mode, VB_PACE_FULL);
+	KUNIT_EXPECT_EQ(test, out.pages, 4096ULL);
+
+	/* Still no further than the free margin. */
+	s.free_pages = 3000;
+	decide(&p, &s, &out);
+	KUNIT_EXPECT_EQ(test, out.pages, 2000ULL);
+
+	s.scan_rate = 1;
+	decide(&p, &s, &out);
+	KUNIT_EXPECT_EQ(test, out.mode, VB_PACE_PACED);
+	KUNIT_EXPECT_EQ(test, out.pages, 1024ULL);
+
+	/* batch * cpus saturates instead of wrapping. */
+	p.guard = false;
+	p.batch = U64_MAX / 2 + 1;
+	p.cpus = 2;
+	decide(&p, &s, &out);
+	KUNIT_EXPECT_EQ(test, out.pages, U64_MAX);
+}
+
 static void pause_at_threshold(struct kunit *test)
 {
 	struct vb_pace_signals s = { .free_pages = 1000000 };
@@ -173,6 +203,7 @@ static void mode_names(struct kunit *test)
 static struct kunit_case vb_pace_cases[] = {
 	KUNIT_CASE(pace_rate_edges),
 	KUNIT_CASE(guard_off_is_full_speed),
+	KUNIT_CASE(full_batch_per_cpu),
 	KUNIT_CASE(pause_at_threshold),
 	KUNIT_CASE(full_while_memory_is_free),
 	KUNIT_CASE(paced_budget),

@@ -313,9 +313,8 @@ static void vb_enter_pause(void)
 static unsigned long vb_inflate_step(unsigned long want)
 {
 	struct vb_pace_params p = {
-		/* batch_pages is per inflating CPU */
-		.batch = vb_tunable(VB_T_BATCH) *
-			 min_t(u64, vb_tunable(VB_T_INFLATE_CPUS), num_online_cpus()),
+		.batch = vb_tunable(VB_T_BATCH),
+		.cpus = min_t(u64, vb_tunable(VB_T_INFLATE_CPUS), num_online_cpus()),
 		.rate = vb_tunable(VB_T_RATE),
 		.threshold = vb_tunable(VB_T_THRESHOLD),
 		.free_margin = vb_tunable(VB_T_FREE_MARGIN),

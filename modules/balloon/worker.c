@@ -113,13 +113,41 @@ struct vb_helper {
 
 static struct vb_helper vb_helpers[VB_MAX_INFLATE_CPUS - 1];
 
+/* One page that is free now, as vb_inflate_block() takes blocks: no reclaim. */
+static bool vb_inflate_free_page(void)
+{
+	struct page *page = alloc_page(VB_BLOCK_GFP);
+
+	if (!page)
+		return false;
+	atomic_long_inc(&vb.actual);
+	balloon_page_enqueue(&vb.bdi, page);
+	return true;
+}
+
+/*
+ * A helper's share, in blocks while there are free ones and in single
+ * free pages after (memory a workload left fragmented).
+ */
 static void vb_helper_fn(struct work_struct *work)
 {
 	struct vb_helper *h = container_of(work, struct vb_helper, work);
+	bool blocks = true;
 
 	h->got = 0;
-	while (h->got < h->want && vb_inflate_block())
-		h->got += VB_BLOCK_PAGES;
+	while (h->got < h->want) {
+		if (blocks && h->want - h->got >= VB_BLOCK_PAGES) {
+			blocks = vb_inflate_block();
+			if (blocks) {
+				h->got += VB_BLOCK_PAGES;
+				continue;
+			}
+		}
+		if (!vb_inflate_free_page())
+			break;
+		if (!(++h->got % 256))
+			cond_resched();
+	}
 	vmlab_counter_add(&vb.counters, VB_INFLATED, h->got);
 	vmlab_counter_add(&vb.counters, VB_HELPER_INFLATED, h->got);
 }
@@ -347,7 +375,7 @@ static unsigned long vb_inflate_step(unsigned long want)
 		helpers = vb_helpers_start(&own);
 		got = vb_inflate(own);
 		got += vb_helpers_wait(helpers);
-		/* A helper found no free block: single pages here instead. */
+		/* A helper found no free page: this one may still reclaim. */
 		if (helpers && got < want)
 			got += vb_inflate(want - got);
 	} else {

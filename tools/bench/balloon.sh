@@ -11,11 +11,14 @@
 # p99 latency, and OOM kills, with ratios to virtio.  First both balloons
 # take the same 1 GiB from the idle guest (no workload): raw speed.
 #
-# The workload phases repeat --rounds times (default 3), interleaved, since
-# major-fault counts under TCG vary from run to run; the table sums the
-# faults and averages the times over the rounds.
+# All five phases repeat --rounds times (default 3), interleaved, since
+# times and major-fault counts under TCG vary from run to run; the table
+# sums the faults and averages the times over the rounds.  --idle runs the
+# idle phases only; --cpu and --append change the VM's CPU model and
+# kernel command line (to show what bounds the idle speed).
 #
-#   tools/bench/balloon.sh [--kernel NAME] [--take MIB] [--rounds N]
+#   tools/bench/balloon.sh [--kernel NAME] [--take MIB] [--rounds N] [--idle]
+#                          [--cpu MODEL] [--append ARGS]
 #
 # The guest asks for QMP commands by printing "BENCH-QMP <bytes>" lines;
 # this script follows the guest log and sends them.
@@ -28,6 +31,7 @@ TAKE=1024
 ROUNDS=3
 CPU=max
 APPEND=
+IDLE=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KERNEL=$2; shift 2 ;;
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
 	--rounds) ROUNDS=$2; shift 2 ;;
 	--cpu) CPU=$2; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
-	*) echo "usage: $0 [--kernel NAME] [--take MIB] [--rounds N] [--cpu MODEL] [--append ARGS]" >&2; exit 2 ;;
+	--idle) IDLE=1; shift ;;
+	*) echo "usage: $0 [--kernel NAME] [--take MIB] [--rounds N] [--idle] [--cpu MODEL] [--append ARGS]" >&2; exit 2 ;;
 	esac
 done
 
@@ -54,6 +59,11 @@ mi() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 TOTAL0=$(mi MemTotal)
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches; sleep 2; }
+# The waits poll with shell builtins only: a fork per poll would take CPU
+# from the balloon being timed.  UP: uptime in ms; MT: MemTotal in KiB.
+up_ms() { read up rest < /proc/uptime; UP=${up%.*}${up#*.}0; }
+memtotal() { while read k v u; do [ "$k" = MemTotal: ] && break; done < /proc/meminfo; MT=$v; }
+late() { up_ms; [ $(( UP - t0 )) -gt 120000 ]; }
 
 phase() {
 	name=$1
@@ -67,24 +77,26 @@ phase() {
 		sleep 2 ;;
 	esac
 	k0=$(vm oom_kill); m0=$(vm pgmajfault)
-	t0=$(ms)
+	up_ms; t0=$UP
 	case $name in
 	virtio*)
 		# QMP "balloon" takes the guest's new RAM size in bytes
 		echo "BENCH-QMP $(( (MEM_MB - TAKE) * 1048576 ))"
 		# virtio_balloon lowers MemTotal by each page it takes
-		while [ $(mi MemTotal) -gt $(( TOTAL0 - TAKE * 1024 + 4096 )) ]; do
+		memtotal
+		while [ $MT -gt $(( TOTAL0 - TAKE * 1024 + 4096 )) ] && ! late; do
 			usleep 20000
-			[ $(( $(ms) - t0 )) -gt 120000 ] && break
+			memtotal
 		done ;;
 	*)
 		echo ${TAKE}M > $D/target_pages
-		while [ "$(cat $D/actual_pages)" -lt $(( TAKE * 256 )) ]; do
+		read A < $D/actual_pages
+		while [ $A -lt $(( TAKE * 256 )) ] && ! late; do
 			usleep 20000
-			[ $(( $(ms) - t0 )) -gt 120000 ] && break
+			read A < $D/actual_pages
 		done ;;
 	esac
-	t1=$(ms)
+	up_ms; t1=$UP
 	# The workload's figures cover inflation plus 2 s of settling.
 	if [ -n "$wl" ]; then
 		sleep 2
@@ -108,22 +120,23 @@ phase() {
 		echo 0 > $D/target_pages
 		while [ "$(cat $D/actual_pages)" -gt 0 ]; do usleep 20000; done
 		echo "BENCH-DEFLATE $name ms=$(( $(ms) - t0 ))"
-		echo "BENCH-STATS $name $(grep -E '^(alloc_failures|steps_full|steps_paced|guard_pauses|guard_paused_ms) ' $D/stats | tr '\n' ' ')" ;;
+		echo "BENCH-STATS $name $(grep -E '^(alloc_failures|steps_full|steps_paced|guard_pauses|guard_paused_ms|helper_inflated_pages) ' $D/stats | tr '\n' ' ')" ;;
 	esac
 	settle
 }
 
-echo 0 > $D/guard
 echo 16384 > $D/rate_pages
-phase virtio-idle
-phase vmlab-idle
 round=0
 while [ $round -lt __ROUNDS__ ]; do
 	echo 0 > $D/guard
-	phase virtio
-	phase noguard
-	echo 1 > $D/guard
-	phase guard
+	phase virtio-idle
+	phase vmlab-idle
+	if [ -z "__IDLE__" ]; then
+		phase virtio
+		phase noguard
+		echo 1 > $D/guard
+		phase guard
+	fi
 	round=$((round + 1))
 done
 echo BENCH-DONE
@@ -132,6 +145,7 @@ MEM_MB=2048
 GUEST=${GUEST//__TAKE__/$TAKE}
 GUEST=${GUEST//__MEM__/$MEM_MB}
 GUEST=${GUEST//__ROUNDS__/$ROUNDS}
+GUEST=${GUEST//__IDLE__/$IDLE}
 
 # Follow the guest's log; answer BENCH-QMP lines over QMP.
 python3 - "$LOG/tests.log" "$QMP" <<'PEOF' &

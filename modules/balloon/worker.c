@@ -199,7 +199,6 @@ static unsigned long vb_helpers_wait(unsigned int n)
  */
 static unsigned long vb_inflate(unsigned long nr)
 {
-	u64 start = ktime_get_ns();
 	unsigned long done = 0;
 	bool blocks = true;
 	struct page *page;
@@ -223,8 +222,6 @@ static unsigned long vb_inflate(unsigned long nr)
 			cond_resched();
 	}
 	vmlab_counter_add(&vb.counters, VB_INFLATED, done);
-	vmlab_counter_inc(&vb.counters, VB_INFLATE_OPS);
-	vmlab_counter_add(&vb.counters, VB_INFLATE_NS, ktime_get_ns() - start);
 	return done;
 }
 
@@ -349,6 +346,7 @@ static unsigned long vb_inflate_step(unsigned long want)
 		.guard = vb_tunable(VB_T_GUARD),
 	};
 	unsigned long sample = msecs_to_jiffies(VB_SAMPLE_MS), got, own;
+	u64 start;
 	unsigned int helpers;
 	struct vb_pace_step step;
 
@@ -370,6 +368,7 @@ static unsigned long vb_inflate_step(unsigned long want)
 		vb_set_state(VB_PACED);
 		return sample;
 	}
+	start = ktime_get_ns();
 	if (step.mode == VB_PACE_FULL) {
 		own = want;
 		helpers = vb_helpers_start(&own);
@@ -381,6 +380,9 @@ static unsigned long vb_inflate_step(unsigned long want)
 	} else {
 		got = vb_inflate(want);
 	}
+	/* One op per step, however many CPUs took part. */
+	vmlab_counter_inc(&vb.counters, VB_INFLATE_OPS);
+	vmlab_counter_add(&vb.counters, VB_INFLATE_NS, ktime_get_ns() - start);
 	vb.last_step = jiffies;
 	vmlab_counter_inc(&vb.counters, step.mode == VB_PACE_FULL ?
 			  VB_STEPS_FULL : VB_STEPS_PACED);

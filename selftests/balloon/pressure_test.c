@@ -98,40 +98,63 @@ static uint64_t compact_moves(void)
 }
 
 /*
- * Compaction moves movable pages from low addresses into free pages above
- * them and stops where its two scanners meet, so whether balloon pages
- * move depends on where the allocator put them.  First half of free
- * memory in the balloon; when that moves nothing (the usual case on a
- * fresh guest, where free memory is one big block next to the balloon),
- * fill memory and give back the most recently taken half, which leaves
- * balloon pages and free pages interleaved.  Either way at least one page
- * must move, none may be lost, and every move is counted both by the
- * balloon and as the kernel's balloon_migrate event.
+ * Compaction moves movable pages out of partly used pageblocks into the
+ * free pages of others, never into a wholly free pageblock, so balloon
+ * pages move only where they are interleaved with free ones, which a
+ * fresh guest's allocator does not do.  So a child fills free memory to
+ * within 64 MiB and frees every other page of it; the balloon takes as
+ * many pages as the child freed (free blocks first, then those single
+ * pages); the child exits, and balloon pages and free pages now alternate.
+ * At least one page must move, none may be lost, and every move is
+ * counted both by the balloon and as the kernel's balloon_migrate event.
  */
 TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 {
 	uint64_t mig0 = vmstat("balloon_migrate"), ours0 = stat_of("migrated_pages");
 	uint64_t inf0 = vmstat("balloon_inflate"), def0 = vmstat("balloon_deflate");
-	uint64_t n = meminfo_pages("MemFree") / 2, moved;
-	char st[1024];
+	uint64_t n, moved, free = meminfo_pages("MemFree");
+	int ready[2], go[2], status;
+	size_t len, i;
+	char st[1024], c;
+	pid_t pid;
 
 	if (access("/proc/sys/vm/compact_memory", W_OK))
 		SKIP(return, "no /proc/sys/vm/compact_memory");
+	ASSERT_LT(32768ULL, free);
+	len = (free - 16384) * 4096;
+	n = len / 8192;
 	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(2);
+		for (i = 0; i < len; i += 4096)
+			p[i] = 1;
+		for (i = 0; i < len; i += 8192)
+			madvise(p + i, 4096, MADV_DONTNEED);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
-	ASSERT_EQ(0, wait_actual(n, 120));
+	EXPECT_EQ(0, wait_actual(n, 120));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+
 	moved = compact_moves();
 	ASSERT_NE(UINT64_MAX, moved);
-	if (!moved) {
-		TH_LOG("nothing moved; filling memory, then freeing the newest half");
-		ASSERT_EQ(0, vmlab_write(M, "backoff_ms", "0"));
-		ASSERT_EQ(0, swaps_off(&self->swaps));
-		ASSERT_EQ(0, fill_until_failure());
-		n = actual() / 2;
-		ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
-		ASSERT_EQ(0, wait_actual(n, 120));
-		moved = compact_moves();
-	}
 	ASSERT_EQ(n, actual());
 	ASSERT_LT(0, vmlab_read(M, "status", st, sizeof(st)));
 	ASSERT_NE(NULL, strstr(st, "isolated_pages 0\n"));

@@ -39,9 +39,10 @@ add_counts() {
 		not_ok "$what: no result line (see $2)"
 		return
 	fi
-	p=$(sed -E 's/.* ?([0-9]+) passed.*/\1/' <<< "$line")
-	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<< "$line")
-	s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<< "$line")
+	# The whole number before each word ("71 passed", not "1 passed").
+	p=$(grep -oE '[0-9]+ passed' <<< "$line" | grep -oE '^[0-9]+')
+	f=$(grep -oE '[0-9]+ failed' <<< "$line" | grep -oE '^[0-9]+')
+	s=$(grep -oE '[0-9]+ skipped' <<< "$line" | grep -oE '^[0-9]+')
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
 	[ "$f" -eq 0 ] || failures+=("$what: $f failed (see $2)")
 	echo "check: $what: $line"

@@ -242,20 +242,27 @@ FIXTURE_TEARDOWN(balloon)
 }
 
 /* Touch @mb MiB of anonymous memory in a child; its exit status. */
+/* In a child: @len bytes of anonymous memory, every page touched, or exit 2. */
+static inline char *child_anon_touched(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	if (p == MAP_FAILED)
+		_exit(2);
+	for (i = 0; i < len; i += 4096)
+		p[i] = 1;
+	return p;
+}
+
 static inline int child_touch(long mb)
 {
 	pid_t pid = fork();
 	int status;
 
 	if (pid == 0) {
-		size_t len = mb << 20, i;
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED)
-			_exit(2);
-		for (i = 0; i < len; i += 4096)
-			p[i] = 1;
+		child_anon_touched((size_t)mb << 20);
 		_exit(0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)

@@ -129,13 +129,8 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = child_anon_touched(len);
 
-		if (p == MAP_FAILED)
-			_exit(2);
-		for (i = 0; i < len; i += 4096)
-			p[i] = 1;
 		for (i = 0; i < len; i += 8192)
 			madvise(p + i, 4096, MADV_DONTNEED);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)

@@ -22,30 +22,32 @@ VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
 ALL_STAGES=(build sparse checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
 	    vm-debug-6.1 vmhost)
-passed=0 failed=0 skipped=0
+STAGES=$LOGDIR/stages.tsv
+retries=0
 failures=()
 
 cd "$ROOT" || exit 1
 mkdir -p "$LOGDIR"
+: > "$STAGES"
 
-ok() { passed=$((passed + 1)); echo "check: ok: $*"; }
-not_ok() { failed=$((failed + 1)); failures+=("$*"); echo "check: FAIL: $*"; }
+# Every verdict goes to $STAGES; tools/vmtest/results.py turns that list into
+# results.ktap and junit.xml, and the totals are what the kernel's KTAP
+# parser counts in results.ktap.
+entry() { printf '%s\t%s\t%s\n' "$@" >> "$STAGES"; }
+ok() { entry leaf "$1" $'ok\t'"${2:-}"; echo "check: ok: $1"; }
+not_ok() { entry leaf "$1" $'not ok\t'"${2:-}"; failures+=("$1${2:+ (see $2)}"); echo "check: FAIL: $1"; }
 
-# Add a runner's closing "N passed, N failed[, N skipped]" line to the totals.
-add_counts() {
-	local what=$1 line p f s
-	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
-	if [ -z "$line" ]; then
-		not_ok "$what: no result line (see $2)"
-		return
+# A program's TAP output as one nested block.
+add_tap() {
+	local what=$1 log=$2 rc=$3
+	if grep -qE '^\s*(not )?ok [0-9]+' "$log"; then
+		entry tap "$what" "$log"
+		grep -qE '^\s*not ok [0-9]+' "$log" && failures+=("$what (see $log)")
+		[ "$rc" -eq 0 ] || grep -qE '^\s*not ok [0-9]+' "$log" ||
+			not_ok "$what exited $rc with no failing test" "$log"
+	else
+		not_ok "$what: no TAP output, exit $rc" "$log"
 	fi
-	# The whole number before each word ("71 passed", not "1 passed").
-	p=$(grep -oE '[0-9]+ passed' <<< "$line" | grep -oE '^[0-9]+')
-	f=$(grep -oE '[0-9]+ failed' <<< "$line" | grep -oE '^[0-9]+')
-	s=$(grep -oE '[0-9]+ skipped' <<< "$line" | grep -oE '^[0-9]+')
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
-	[ "$f" -eq 0 ] || failures+=("$what: $f failed (see $2)")
-	echo "check: $what: $line"
 }
 
 kdir() { "$KERNELS" fetch "$1" | tail -1; }
@@ -63,16 +65,16 @@ stage_build() {
 		log=$LOGDIR/build-$k.log
 		if make -s OUT=".build/check/modules-$k" KDIR="$(kdir "$k")/build" W=1 \
 			> "$log" 2>&1 && ! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF'; then
-			ok "modules build warning-free with W=1 on $k"
+			ok "modules build warning-free with W=1 on $k" "$log"
 		else
-			not_ok "modules build with W=1 on $k (see $log)"
+			not_ok "modules build with W=1 on $k" "$log"
 		fi
 	done
 	log=$LOGDIR/build-userspace.log
-	if make -s -C userspace > "$log" 2>&1 && make -s -C selftests > "$log.2" 2>&1; then
-		ok "user space and selftests build"
+	if make -s -C userspace > "$log" 2>&1 && make -s -C selftests >> "$log" 2>&1; then
+		ok "user space and selftests build" "$log"
 	else
-		not_ok "user space or selftests build (see $log, $log.2)"
+		not_ok "user space or selftests build" "$log"
 	fi
 }
 
@@ -84,9 +86,9 @@ stage_sparse() {
 		make -s OUT=".build/check/sparse-$k" KDIR="$(kdir "$k")/build" W=1 C=2 \
 			> "$log" 2>&1
 		if [ $? -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
-			ok "sparse clean on $k"
+			ok "sparse clean on $k" "$log"
 		else
-			not_ok "sparse on $k (see $log)"
+			not_ok "sparse on $k" "$log"
 		fi
 	done
 }
@@ -106,41 +108,57 @@ stage_checkpatch() {
 		fi
 	done
 	if [ $bad -eq 0 ]; then
-		ok "checkpatch --strict clean on $(kernel_sources | wc -l) kernel files"
+		ok "checkpatch --strict clean on $(kernel_sources | wc -l) kernel files" "$log"
 	else
 		cat "$log"
-		not_ok "checkpatch --strict (see $log)"
+		not_ok "checkpatch --strict" "$log"
 	fi
 }
 
 stage_host_tests() {
-	local log=$LOGDIR/host-tests.log
-	make -s -C userspace test > "$log" 2>&1
-	local rc=$?
-	cat "$log"
-	# Every test program prints its own "N passed, N failed" line.
-	local p f
-	p=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
-	f=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | awk '{s+=$3} END {print s+0}')
-	passed=$((passed + p)) failed=$((failed + f))
-	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-		not_ok "host tests exited $rc (see $log)"
+	local log=$LOGDIR/host-tests.log t tlog rc
+	if ! make -s -C userspace test > "$log" 2>&1; then
+		cat "$log"
+		not_ok "host tests build and pass" "$log"
 	fi
+	# Each program again on its own, so that its TAP is one block.
+	for t in userspace/build/test_*; do
+		[ -x "$t" ] || continue
+		tlog=$LOGDIR/host-$(basename "$t").log
+		"$t" > "$tlog" 2>&1
+		rc=$?
+		add_tap "host/$(basename "$t")" "$tlog" $rc
+	done
+	tlog=$LOGDIR/host-test_results.log
+	python3 tools/vmtest/test_results.py "$("$KERNELS" source)" > "$tlog" 2>&1
+	rc=$?
+	cat "$tlog"
+	add_tap host/test_results "$tlog" $rc
 }
 
 stage_harness() {
-	local log=$LOGDIR/harness.log
+	local log=$LOGDIR/harness.log rc
 	"$ROOT/tools/vmtest/selftest.sh" > "$log" 2>&1
+	rc=$?
 	cat "$log"
-	add_counts harness "$log"
+	add_tap harness "$log" $rc
 }
 
 stage_vm() {
-	local k=$1 log=$LOGDIR/vm-$1.log
-	"$VMTEST" --kernel "$k" --cycle --disk --balloon --quiet \
-		--log "$ROOT/.build/check/vm-$k" > "$log" 2>&1
-	grep -E '^vmtest: (FAIL|.*VM ran)' "$log"
-	add_counts "vm $k" "$log"
+	local k=$1 log=$LOGDIR/vm-$1.log dir=$ROOT/.build/check/vm-$1 rc r
+	rm -f "$dir/summary.json"
+	"$VMTEST" --kernel "$k" --cycle --disk --balloon --quiet --log "$dir" > "$log" 2>&1
+	rc=$?
+	grep -E '^vmtest: (FAIL|BOOT RETRY|.*VM ran)' "$log"
+	if [ -e "$dir/summary.json" ]; then
+		entry run "vm/$k" "$dir"
+		r=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["boot_retries"])' \
+			"$dir/summary.json")
+		retries=$((retries + r))
+		[ "$rc" -eq 0 ] || failures+=("vm $k (see $log, $dir/junit.xml)")
+	else
+		not_ok "vm $k: vmtest wrote no results (exit $rc)" "$log"
+	fi
 }
 
 stage_vmhost() {
@@ -150,8 +168,9 @@ stage_vmhost() {
 		found=1
 		log=$LOGDIR/$(basename "$(dirname "$s")")-$(basename "$s" .sh).log
 		"$s" > "$log" 2>&1
+		rc=$?
 		cat "$log"
-		add_counts "$s" "$log"
+		add_tap "$s" "$log" $rc
 	done
 	[ $found -eq 1 ] || echo "check: vmhost: no host-side VM scripts"
 }
@@ -185,5 +204,10 @@ echo "check: finished in $((SECONDS - start)) s"
 for f in "${failures[@]}"; do
 	echo "check: failed: $f"
 done
-echo "check: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+src=$("$KERNELS" source)
+line=$(python3 tools/vmtest/results.py combine "$LOGDIR" check "$STAGES" "$src" "$retries") || {
+	echo "check: could not write the results (see $LOGDIR)"; exit 1; }
+echo "check: results: $LOGDIR/results.ktap $LOGDIR/junit.xml"
+python3 tools/vmtest/results.py verify "$LOGDIR" "$src" "$line" || exit 1
+echo "check: $line"
+case $line in *" 0 failed"*) exit 0 ;; *) exit 1 ;; esac

@@ -32,10 +32,39 @@ deps() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing: ${missing[*]}"
-	apt-get update -q >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing: ${missing[*]}"
+		apt-get update -q >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+	fi
+	qemu_deps
+}
+
+# QEMU before 8.1 translates code that another vCPU is patching (fixed by
+# "accel/tcg: Always lock pages before translation"): guests oops with
+# int3 while the kernel patches itself.  Bookworm has 7.2, so take QEMU
+# from bookworm-backports, through private sources and lists.
+QEMU_MIN=8.1
+qemu_deps() {
+	local have d
+	have=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null |
+	       sed 's/^[0-9]*://; s/[+~-].*//')
+	dpkg --compare-versions "${have:-0}" ge "$QEMU_MIN" && return 0
+	d=$CACHE/apt-qemu
+	mkdir -p "$d/lists/partial" "$d/sourceparts"
+	cat > "$d/sources.list" <<-EOF
+	deb http://deb.debian.org/debian bookworm main
+	deb http://deb.debian.org/debian bookworm-updates main
+	deb http://deb.debian.org/debian-security bookworm-security main
+	deb http://deb.debian.org/debian bookworm-backports main
+	EOF
+	local opts=(-o "Dir::Etc::sourcelist=$d/sources.list"
+		    -o "Dir::Etc::sourceparts=$d/sourceparts"
+		    -o "Dir::State::Lists=$d/lists")
+	log "installing QEMU >= $QEMU_MIN from bookworm-backports (have ${have:-none})"
+	apt-get "${opts[@]}" update -q >&2
+	DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install -y -q --no-install-recommends \
+		-t bookworm-backports qemu-system-x86 >&2
 }
 
 # Extracted once, shared by the debug kernel, checkpatch and kselftest headers.

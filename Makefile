@@ -8,11 +8,13 @@
 #   make demo            boot debian-6.1, load every module, drive it, print status
 #   make check           every test: builds, checkpatch, sparse, host tests, VM suites
 #   make bench           benchmarks against the anchors, in the test VM
-#   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debug-6.1)
+#   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debian-7.2,
+#                        debug-6.1)
 #
 # VMLAB_MODULES="core tlbstat" builds a subset of the modules.
 # OUT=DIR builds the modules in a copy of the sources under DIR, so that several
 # kernels' objects never mix in the work tree (the harness uses .build/<kernel>).
+# CHROOT=DIR builds them inside a chroot (see below).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 W ?= 1
@@ -23,6 +25,20 @@ ifeq ($(OUT),)
 MDIR := $(CURDIR)
 else
 MDIR := $(abspath $(OUT))
+endif
+
+# CHROOT=DIR runs kbuild inside a chroot, for a kernel whose build tools need
+# a newer libc and compiler than the host's (Debian unstable's 7.2 on
+# bookworm): KDIR is then a path inside DIR, and OUT must lie inside DIR.
+ifneq ($(CHROOT),)
+KBUILD_MAKE := chroot $(abspath $(CHROOT)) $(MAKE)
+KBUILD_MDIR := $(patsubst $(abspath $(CHROOT))/%,/%,$(MDIR))
+ifeq ($(KBUILD_MDIR),$(MDIR))
+$(error OUT=$(OUT) must lie inside CHROOT=$(CHROOT))
+endif
+else
+KBUILD_MAKE := $(MAKE)
+KBUILD_MDIR := $(MDIR)
 endif
 
 .PHONY: all modules modules_clean userspace selftests demo check bench vmtest \
@@ -36,10 +52,10 @@ ifneq ($(OUT),)
 	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 		--exclude '*.mod*' Kbuild modules $(MDIR)/
 endif
-	$(MAKE) -C $(KDIR) M=$(MDIR) W=$(W) $(if $(VMLAB_MODULES),VMLAB_MODULES="$(VMLAB_MODULES)") modules
+	$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) W=$(W) $(if $(VMLAB_MODULES),VMLAB_MODULES="$(VMLAB_MODULES)") modules
 
 modules_clean:
-	$(MAKE) -C $(KDIR) M=$(MDIR) clean
+	$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) clean
 
 userspace:
 	$(MAKE) -C userspace

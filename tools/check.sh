@@ -6,22 +6,24 @@
 #   tools/check.sh            everything below
 #   tools/check.sh STAGE...   only these stages
 #
-# Stages: build (W=1 against 6.1, 6.12 and debug-6.1), sparse (C=2 on 6.1
-# and 6.12), checkpatch (--strict --no-tree), host-tests (user space),
-# harness (the harness's own fixtures), vm-debian-6.1, vm-debian-6.12,
-# vm-debug-6.1 (KUnit, KASAN, lockdep, kmemleak), vmhost (selftests/*/vmhost_*.sh).
+# Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-6.1), sparse (C=2 on
+# 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
+# space), harness (the harness's own fixtures), vm-debian-6.1,
+# vm-debian-6.12, vm-debian-7.2, vm-debug-6.1 (KUnit, KASAN, lockdep,
+# kmemleak), vmhost (selftests/*/vmhost_*.sh).
 #
-# Each stage's tests count one by one; the last line is the total as
-# "N passed, N failed, N skipped", and the exit status is non-zero on any
-# failure.
+# Every verdict lands in .build/check/results.ktap and junit.xml; the last
+# line is what the KTAP parser counted there, "N passed, N failed,
+# N skipped, N boot retries", and the exit status is non-zero on any failure.
 
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KERNELS=$ROOT/tools/vmtest/kernels.sh
 VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
+KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-6.1)
 ALL_STAGES=(build sparse checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
-	    vm-debug-6.1 vmhost)
+	    vm-debian-7.2 vm-debug-6.1 vmhost)
 STAGES=$LOGDIR/stages.tsv
 retries=0
 failures=()
@@ -52,6 +54,19 @@ add_tap() {
 
 kdir() { "$KERNELS" fetch "$1" | tail -1; }
 
+# make arguments that build the modules for kernel $1 in a private tree
+# named $2: inside the kernel's build chroot when it has one.
+kbuild() {
+	local dir ch
+	dir=$(kdir "$1")
+	if [ -e "$dir/chroot" ]; then
+		ch=$(cat "$dir/chroot")
+		echo "CHROOT=$ch OUT=$ch/vmlab-build/$2 KDIR=/$(realpath --relative-to="$ch" "$dir/build")"
+	else
+		echo "OUT=.build/check/$2 KDIR=$dir/build"
+	fi
+}
+
 # Kernel sources that the kernel's own tools must accept.
 kernel_sources() {
 	find modules tools/vmtest/fixtures -name '*.[ch]' -not -path '*/uapi/*' \
@@ -61,9 +76,10 @@ kernel_sources() {
 
 stage_build() {
 	local k log
-	for k in debian-6.1 debian-6.12 debug-6.1; do
+	for k in "${KERNEL_MATRIX[@]}"; do
 		log=$LOGDIR/build-$k.log
-		if make -s OUT=".build/check/modules-$k" KDIR="$(kdir "$k")/build" W=1 \
+		# shellcheck disable=SC2046 # kbuild prints separate make arguments
+		if make -s $(kbuild "$k" "modules-$k") W=1 \
 			> "$log" 2>&1 && ! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF'; then
 			ok "modules build warning-free with W=1 on $k" "$log"
 		else
@@ -80,11 +96,11 @@ stage_build() {
 
 stage_sparse() {
 	local k log
-	for k in debian-6.1 debian-6.12; do
+	for k in debian-6.1 debian-6.12 debian-7.2; do
 		log=$LOGDIR/sparse-$k.log
-		rm -rf ".build/check/sparse-$k"
-		make -s OUT=".build/check/sparse-$k" KDIR="$(kdir "$k")/build" W=1 C=2 \
-			> "$log" 2>&1
+		# C=2 checks every file, built before or not.
+		# shellcheck disable=SC2046 # kbuild prints separate make arguments
+		make -s $(kbuild "$k" "sparse-$k") W=1 C=2 > "$log" 2>&1
 		if [ $? -eq 0 ] && ! grep -E 'warning:|error:' "$log"; then
 			ok "sparse clean on $k" "$log"
 		else
@@ -177,7 +193,7 @@ stage_vmhost() {
 
 "$KERNELS" deps || { echo "check: cannot install dependencies"; exit 1; }
 # The debug kernel takes ~12 minutes the first time: fetch every kernel first.
-for k in debian-6.1 debian-6.12 debug-6.1; do
+for k in "${KERNEL_MATRIX[@]}"; do
 	"$KERNELS" fetch "$k" > /dev/null || not_ok "kernel $k could not be provided"
 done
 

@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Provide the three test kernels in a cache outside the work tree.
+# Provide the test kernels in a cache outside the work tree.
 #
 #   kernels.sh deps              install missing host packages (apt-get)
 #   kernels.sh fetch NAME        make kernel NAME ready, print its directory
 #   kernels.sh source            extract linux-source-6.1, print its directory
 #
-# NAME is debian-6.1, debian-6.12 or debug-6.1.  A ready kernel directory
-# holds vmlinuz, build/ (the KDIR for out-of-tree modules), modules/ (its
-# /lib/modules/<release>) and release.  The system's apt configuration is
+# NAME is debian-6.1, debian-6.12, debian-7.2 or debug-6.1.  A ready kernel
+# directory holds vmlinuz, build/ (the KDIR for out-of-tree modules),
+# modules/ (its /lib/modules/<release>), release, and for a kernel whose
+# modules must be built in a chroot, chroot (the chroot's path; build/
+# points into it).  The system's apt configuration is
 # never changed: backports are reached through a private sources file.
 
 set -euo pipefail
@@ -24,7 +26,7 @@ die() { echo "kernels: error: $*" >&2; exit 1; }
 
 HOST_PKGS=(qemu-system-x86 busybox-static cpio linux-source-6.1 build-essential
 	   bc flex bison libelf-dev libssl-dev kmod python3 xz-utils sparse
-	   dwarves rsync e2fsprogs)
+	   dwarves rsync e2fsprogs zstd debootstrap)
 
 deps() {
 	local missing=() p
@@ -168,6 +170,71 @@ bpo_setup() {
 	fi
 }
 
+# The newest kernel: Debian unstable's, pinned here.  Move SID_RELEASE to
+# the next release and everything else follows.  Its kbuild tools need
+# unstable's libc and compiler (gcc-16), so modules for it are built in a
+# debootstrapped unstable chroot that holds its headers; the image and the
+# kernel's own modules are downloaded and unpacked like the others.
+SID_RELEASE=${VMLAB_SID_RELEASE:-7.2.13+deb14}
+SID_MIRROR=http://deb.debian.org/debian
+
+sid_setup() {
+	local d=$CACHE/apt-sid
+	mkdir -p "$d/lists/partial" "$d/sourceparts"
+	echo "deb $SID_MIRROR sid main" > "$d/sources.list"
+	APT_OPTS=(-o "Dir::Etc::sourcelist=$d/sources.list"
+		  -o "Dir::Etc::sourceparts=$d/sourceparts"
+		  -o "Dir::State::Lists=$d/lists")
+	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
+		log "updating private unstable lists"
+		apt-get "${APT_OPTS[@]}" update -q >&2
+	fi
+}
+
+# objtool reads /proc: mount it in the chroot whenever the chroot is used.
+chroot_ready() {
+	local ch=$1
+	mountpoint -q "$ch/proc" || mount -t proc proc "$ch/proc"
+}
+
+sid_chroot() {
+	local rel=$1 ch=$CACHE/chroot/sid-$1
+	if [ ! -e "$ch/.ready" ]; then
+		log "debootstrapping the unstable build chroot for $rel (about a minute)"
+		mountpoint -q "$ch/proc" && umount "$ch/proc"
+		rm -rf "$ch" && mkdir -p "$ch"
+		debootstrap --variant=minbase \
+			--include="make,gcc-16,libc6-dev,rsync,sparse,linux-headers-$rel" \
+			sid "$ch" "$SID_MIRROR" >&2
+		touch "$ch/.ready"
+	fi
+	chroot_ready "$ch"
+	echo "$ch"
+}
+
+fetch_sid() {
+	local rel=$SID_RELEASE-amd64 dir ch img
+	dir=$CACHE/kernels/debian-7.2-$rel
+	ch=$(sid_chroot "$rel")
+	if [ ! -e "$dir/.ready" ]; then
+		sid_setup
+		log "downloading debian-7.2 ($rel)"
+		rm -rf "$dir"
+		download_extract "$dir" "linux-binary-$rel" "linux-modules-$rel" "linux-base-$rel"
+		img=$(cd "$dir" && find root -name "vmlinuz*" -type f | head -1)
+		[ -n "$img" ] || die "no vmlinuz in linux-binary-$rel"
+		ln -sfn "$img" "$dir/vmlinuz"
+		ln -sfn "$(cd "$dir" && find root -type d -path "*/modules/$rel" | head -1)" "$dir/modules"
+		ln -sfn "$ch/usr/src/linux-headers-$rel" "$dir/build"
+		depmod -b "$dir/root$( [ -d "$dir/root/usr/lib/modules" ] && echo /usr)" "$rel"
+		echo "$ch" > "$dir/chroot"
+		echo "$rel" > "$dir/release"
+		rm -rf "$dir/debs"
+		touch "$dir/.ready"
+	fi
+	echo "$dir"
+}
+
 # tinyconfig + debug.config, keyed by the fragment and the source version.
 fetch_debug() {
 	local src ver key dir cfg
@@ -214,8 +281,9 @@ source)	source_tree ;;
 fetch)
 	case ${2:-} in
 	debian-6.1|debian-6.12) fetch_debian "$2" ;;
+	debian-7.2) fetch_sid ;;
 	debug-6.1) fetch_debug ;;
-	*) die "unknown kernel '${2:-}' (debian-6.1, debian-6.12, debug-6.1)" ;;
+	*) die "unknown kernel '${2:-}' (debian-6.1, debian-6.12, debian-7.2, debug-6.1)" ;;
 	esac ;;
 *)	die "usage: kernels.sh deps | source | fetch NAME" ;;
 esac

@@ -21,6 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 PASS, FAIL, SKIP = 'ok', 'not ok', 'skip'
+TOP = 'vmtest'          # junit's suite for a run's own top-level tests
 RESULT = re.compile(r'^\s*(ok|not ok) (\d+)\b(?: -)? ?([^#]*?)\s*(#.*)?$')
 VERSION = re.compile(r'^\s*(K?TAP) version \d+\s*$')
 PLAN = re.compile(r'^\s*1\.\.\d+')
@@ -112,30 +113,46 @@ def counts(tree):
     return c
 
 
+def _texts(tests, nested):
+    """(suite path joined with '/', case name) -> failure text."""
+    texts = {}
+    for t in tests:
+        if t.lines is None:
+            texts[('', t.name)] = t.text
+        for case, text in t.case_text.items():
+            texts[(t.name, case)] = text
+    for block, path in nested:
+        for suite in ET.parse(path).getroot().iter('testsuite'):
+            # A run's own top-level tests sit in its "vmtest" suite.
+            where = block if suite.get('name') == TOP else f'{block}/{suite.get("name")}'
+            for case in suite.iter('testcase'):
+                fail = case.find('failure')
+                if fail is not None and fail.text:
+                    texts[(where, case.get('name'))] = fail.text
+    return texts
+
+
+def _text_for(texts, path, name):
+    """The text recorded for a case, at its suite or the nearest enclosing
+    one (a KUnit suite sits inside its module's block)."""
+    for i in range(len(path), -1, -1):
+        text = texts.get(('/'.join(path[:i]), name))
+        if text is not None:
+            return text
+    return ''
+
+
 def junit(tree, title, tests, nested=()):
     """junit.xml: a <testsuite> per suite path, a <testcase> per leaf.
     @nested are (block name, junit.xml path) of blocks that carry their
     own junit (a vmtest run inside make check): their failure texts and
     splat context are taken from there."""
-    texts = {}
-    for t in tests:
-        if t.lines is None:
-            texts[((), t.name)] = t.text
-        for case, text in t.case_text.items():
-            texts[((t.name,), case)] = text
-            texts[(None, case)] = text
-    for block, path in nested:
-        for case in ET.parse(path).getroot().iter('testcase'):
-            for el in list(case):
-                if el.tag in ('failure', 'error') and el.text:
-                    suite = (block,) + tuple(
-                        s for s in case.get('classname', '').split('/')[1:] if s)
-                    texts[(suite, case.get('name'))] = el.text
+    texts = _texts(tests, nested)
     root = ET.Element('testsuites', name=title)
     suites = {}
     total = {'tests': 0, 'failures': 0, 'skipped': 0}
     for path, name, status in leaves(tree):
-        key = '/'.join(path) or 'vmtest'
+        key = '/'.join(path) or TOP
         if key not in suites:
             suites[key] = ET.SubElement(root, 'testsuite', name=key)
         case = ET.SubElement(suites[key], 'testcase', name=name or '(unnamed)',
@@ -145,8 +162,7 @@ def junit(tree, title, tests, nested=()):
             ET.SubElement(case, 'skipped')
             total['skipped'] += 1
         elif status != 'PASS':
-            text = (texts.get((path, name)) or texts.get((path[-1:], name))
-                    or texts.get((path[:1], name)) or texts.get((None, name)) or '')
+            text = _text_for(texts, path, name)
             fail = ET.SubElement(case, 'failure', message=_one_line(text) or status)
             fail.text = text
             total['failures'] += 1

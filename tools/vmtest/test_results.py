@@ -84,6 +84,26 @@ def main():
         check(ktap_text.startswith('KTAP version 1\n1..6\n')
               and '  # Subtest: kunit/vmlab_demo' in ktap_text,
               'results.ktap has one nested block per suite')
+        # make check nests each run's results.ktap and merges its junit.xml.
+        with open(os.path.join(out, 'summary.json'), 'w') as f:
+            f.write('{"failed": 4}')
+        with tempfile.TemporaryDirectory() as top:
+            stages = os.path.join(top, 'stages.tsv')
+            with open(stages, 'w') as f:
+                f.write('leaf\tbuild\tok\t\n')
+                f.write(f'run\tvm/demo\t{out}\n')
+            tests, nested = results._read_stage_list(stages)
+            counts, _ = results.write(top, 'check', tests, source, nested)
+            want = {'passed': 4, 'failed': 4, 'skipped': 2}
+            check(counts == want, f'make check counts a nested run: {counts} are {want}')
+            root = ET.parse(os.path.join(top, 'junit.xml')).getroot()
+            cases = {(c.get('classname'), c.get('name')): c for c in root.iter('testcase')}
+            fail = cases[('check/vm/demo/mod/prog_test', 'global.second')].find('failure')
+            check(fail is not None and 'Expected 1 (1) == 2 (2)' in fail.text,
+                  'a nested run keeps its failure texts in make check\'s junit.xml')
+            fail = cases[('check/vm/demo', 'kernel_log:kernel_WARNING')].find('failure')
+            check(fail is not None and 'Call Trace:' in fail.text,
+                  'a nested run keeps its splat context in make check\'s junit.xml')
     passed = sum(checks)
     print(f'{passed} passed, {len(checks) - passed} failed')
     return 0 if all(checks) else 1

@@ -7,10 +7,10 @@
 #define _VMLAB_BALLOON_INTERNAL_H
 
 #include <linux/atomic.h>
-#include <linux/balloon_compaction.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 
+#include <vmlab/compat.h>	/* linux/balloon.h or its predecessor */
 #include <vmlab/stats.h>
 
 #include "pace.h"

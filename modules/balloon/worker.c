@@ -270,27 +270,18 @@ void vb_deflate_all(void)
 }
 
 /*
- * Compaction moved one of our pages: @newpage (locked, isolated by the
- * core) replaces @page.  The count does not change.  @newpage joins the
- * list last, so that once unload can find it nothing here touches module
- * data any more.
+ * Compaction moved one of our pages: @newpage (isolated by the core)
+ * replaces @page, whose contents nobody reads.  The count does not change.
+ * Returning 0 lets the balloon core put @newpage on the list and free
+ * @page (vmlab_balloon_migrated() does that on kernels whose core leaves
+ * it to the driver); from then on unload can find @newpage, so nothing
+ * here may touch module data after it.
  */
 static int vb_migratepage(struct balloon_dev_info *bdi, struct page *newpage,
 			  struct page *page, enum migrate_mode mode)
 {
-	unsigned long flags;
-
 	vmlab_counter_inc(&vb.counters, VB_MIGRATED);
-	count_vm_event(BALLOON_MIGRATE);
-	balloon_page_finalize(page);
-	put_page(page); /* the balloon's reference to the old page */
-
-	get_page(newpage); /* the balloon's reference */
-	spin_lock_irqsave(&bdi->pages_lock, flags);
-	balloon_page_insert(bdi, newpage);
-	bdi->isolated_pages--;
-	spin_unlock_irqrestore(&bdi->pages_lock, flags);
-	return MIGRATEPAGE_SUCCESS;
+	return vmlab_balloon_migrated(bdi, newpage, page);
 }
 
 /* Rates over the window once it is VB_SAMPLE_MS long. */

@@ -10,7 +10,6 @@
 #include <linux/memremap.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
-#include <linux/pfn_t.h>
 #include <linux/xarray.h>
 
 #include <vmlab/stats.h>
@@ -122,7 +121,7 @@ int vdax_backing_init(struct vdax_dev *d, phys_addr_t start, u64 size,
 		      unsigned long ram_size);
 void vdax_backing_exit(struct vdax_dev *d);
 const char *vdax_backing_name(enum vdax_backing_kind kind);
-pfn_t vdax_pfn(struct vdax_dev *d, unsigned long pgoff);
+unsigned long vdax_pfn(struct vdax_dev *d, unsigned long pgoff);
 void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping);
 
 /*

@@ -121,10 +121,13 @@ static void *vdax_map_devmap(struct vdax_dev *d)
  * @d: the device
  * @mapping: the address_space every VMA of the device is linked on
  *
- * As device-dax does: page->mapping and page->index are what
- * memory_failure() uses to find the VMAs that map a poisoned page.  The
- * pages never move and the inode outlives the dev_pagemap, so this is
- * done once, for every page.
+ * As device-dax does: the folio's ->mapping and ->index are what
+ * memory_failure() uses to find the VMAs that map a poisoned page (7.2
+ * keeps page->index private to mm; page->mapping is the same field).  The
+ * pages are not compound, so each is a folio of its own with its own
+ * index, and a poisoned page is reported at its own address.  The pages
+ * never move and the inode outlives the dev_pagemap, so this is done once,
+ * for every page.
  */
 void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping)
 {
@@ -133,10 +136,10 @@ void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping)
 	if (!d->devmap)
 		return;
 	for (i = 0; i < d->size >> PAGE_SHIFT; i++) {
-		struct page *page = pfn_to_page(pfn + i);
+		struct folio *folio = page_folio(pfn_to_page(pfn + i));
 
-		page->mapping = mapping;
-		page->index = i;
+		folio->mapping = mapping;
+		folio->index = i;
 	}
 }
 
@@ -228,12 +231,14 @@ void vdax_backing_exit(struct vdax_dev *d)
 	d->kind = VDAX_BACKING_NONE;
 }
 
-/* Devmap pfns for ZONE_DEVICE pages; plain (special) pfns otherwise. */
-pfn_t vdax_pfn(struct vdax_dev *d, unsigned long pgoff)
+/*
+ * The pfn behind page @pgoff of the device.  How it is mapped (special, or
+ * devmap for a ZONE_DEVICE page on kernels that have devmap) is for
+ * compat.h to say.
+ */
+unsigned long vdax_pfn(struct vdax_dev *d, unsigned long pgoff)
 {
 	if (d->kind == VDAX_BACKING_RAM)
-		return __pfn_to_pfn_t(vmalloc_to_pfn(d->kaddr + (pgoff << PAGE_SHIFT)),
-				      PFN_DEV);
-	return phys_to_pfn_t(d->phys + ((u64)pgoff << PAGE_SHIFT),
-			     d->devmap ? PFN_DEV | PFN_MAP : PFN_DEV);
+		return vmalloc_to_pfn(d->kaddr + (pgoff << PAGE_SHIFT));
+	return PHYS_PFN(d->phys) + pgoff;
 }

@@ -81,10 +81,15 @@ static const unsigned int vdax_fallback_counter[] = {
 	[VDAX_PMD_PAST_END] = VDAX_FB_PAST_END,
 };
 
-/* Count a fallback once, not again when the kernel retries the fault. */
+/*
+ * Count a fallback once, not again when the kernel retries the fault.  A
+ * huge fault may run under the per-VMA lock; a VMA without ->map_pages
+ * has its PTE faults retried under mmap_lock, so a huge fault that falls
+ * back under the VMA lock will run again: count it only the second time.
+ */
 static vm_fault_t vdax_pmd_fallback(struct vm_fault *vmf, unsigned int counter)
 {
-	if (!vmlab_dax_fault_will_retry(vmf))
+	if (!(vmf->flags & FAULT_FLAG_VMA_LOCK))
 		vdax_count(counter, 1);
 	return VM_FAULT_FALLBACK;
 }
@@ -123,9 +128,10 @@ static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
 	/*
 	 * Page tables are only installed by our PTE fault, under vdax.lock: a
 	 * block that fell back while crash injection was on may have one now,
-	 * and vmf_insert_pfn_pmd() must not meet it.
+	 * and vmf_insert_pfn_pmd() must not meet it.  Anything else here is
+	 * a 2 MiB mapping of ours (a leaf).
 	 */
-	if (!pmd_none(*vmf->pmd) && !pmd_devmap(*vmf->pmd)) {
+	if (!pmd_none(*vmf->pmd) && !pmd_leaf(*vmf->pmd)) {
 		mutex_unlock(&vdax.lock);
 		return VM_FAULT_FALLBACK;
 	}
@@ -134,7 +140,7 @@ static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
 		vdax_count(VDAX_FAULT_OOM, 1);
 		return VM_FAULT_OOM;
 	}
-	ret = vmf_insert_pfn_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
+	ret = vmlab_vmf_insert_pfn_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
 	mutex_unlock(&vdax.lock);
 	if (upgrade) {
 		vdax_count(VDAX_MKWRITE_PMD, 1);

@@ -44,10 +44,11 @@ static int vdax_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	vma->vm_ops = &vdax_vm_ops;
 	/*
-	 * Devmap pfns need no VM_MIXEDMAP, which would keep huge faults away;
-	 * plain pfns (RAM, or PMEM without struct pages) need it.
+	 * Plain pfns (RAM, or PMEM without struct pages) need VM_MIXEDMAP;
+	 * ZONE_DEVICE pages do too unless the kernel has devmap pfns
+	 * (compat.h).
 	 */
-	vmlab_vm_flags_set(vma, vdax.devmap ? VM_HUGEPAGE : VM_MIXEDMAP);
+	vm_flags_set(vma, VMLAB_DAX_VM_FLAGS(vdax.devmap));
 	return 0;
 }
 

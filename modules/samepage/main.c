@@ -181,7 +181,7 @@ static int sp_mmap(struct file *file, struct vm_area_struct *vma)
 		return ret;
 	}
 	/* Growing by mremap() would bypass the reservation. */
-	vmlab_vm_flags_set(vma, VM_DONTEXPAND);
+	vm_flags_set(vma, VM_DONTEXPAND);
 	vma->vm_ops = &sp_vm_ops;
 	return 0;
 }

@@ -65,7 +65,7 @@ static void sp_zap(struct sp_slot *slot)
 /* After the zap, only the slot's own reference may remain. */
 static bool sp_page_alone(struct page *page)
 {
-	return page_count(page) == 1 && !page_mapped(page);
+	return page_count(page) == 1 && !folio_mapped(page_folio(page));
 }
 
 /* Add (@sign 1) or remove (-1) @s's share of the gauges. */

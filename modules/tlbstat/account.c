@@ -17,6 +17,7 @@ static const char * const tlbstat_counter_names[] = {
 	[TS_RECEIVED] = "shootdown_received",
 	[TS_RECEIVED_FULL] = "shootdown_received_full",
 	[TS_RECEIVED_PAGES] = "shootdown_received_pages",
+	[TS_WRONG_CPU] = "shootdown_wrong_cpu",
 	[TS_LOCAL] = "local_shootdown",
 	[TS_LOCAL_FULL] = "local_shootdown_full",
 	[TS_LOCAL_PAGES] = "local_shootdown_pages",
@@ -34,12 +35,17 @@ static_assert(ARRAY_SIZE(tlbstat_counter_names) == TS_NR_COUNTERS);
 /* Where each reason's events, full flushes, pages and histogram go. */
 struct tlbstat_reason_map {
 	int events;
-	int full;
+	int full;	/* -1: the reason never flushes everything */
 	int pages;	/* -1: the reason reports no page count */
 	int hist;	/* -1: no histogram */
 };
 
-static const struct tlbstat_reason_map tlbstat_map[NR_TLB_FLUSH_REASONS] = {
+/*
+ * By enum tlb_flush_reason.  7.2 has no NR_TLB_FLUSH_REASONS: the table's
+ * own size bounds the reasons tlbstat knows, and a reason a later kernel
+ * adds counts as unknown_reason until it has an entry here.
+ */
+static const struct tlbstat_reason_map tlbstat_map[] = {
 	[TLB_FLUSH_ON_TASK_SWITCH] = { TS_TASK_SWITCH, TS_TASK_SWITCH_FULL, -1, -1 },
 	[TLB_REMOTE_SHOOTDOWN] = { TS_RECEIVED, TS_RECEIVED_FULL, TS_RECEIVED_PAGES,
 				   TLBSTAT_HIST_RECEIVED },
@@ -49,6 +55,7 @@ static const struct tlbstat_reason_map tlbstat_map[NR_TLB_FLUSH_REASONS] = {
 				     TLBSTAT_HIST_LOCAL },
 	[TLB_REMOTE_SEND_IPI] = { TS_SENT, TS_SENT_FULL, TS_SENT_PAGES,
 				  TLBSTAT_HIST_SENT },
+	[TLB_REMOTE_WRONG_CPU] = { TS_WRONG_CPU, -1, -1, -1 },
 };
 
 static const char * const tlbstat_hist_unit = "pages";
@@ -106,14 +113,15 @@ void vmlab_tlbstat_account(struct tlbstat_stats *s, int reason,
 {
 	const struct tlbstat_reason_map *m;
 
-	if (reason < 0 || reason >= NR_TLB_FLUSH_REASONS) {
+	if (reason < 0 || reason >= ARRAY_SIZE(tlbstat_map)) {
 		vmlab_counter_inc(&s->ctr, TS_UNKNOWN);
 		return;
 	}
 	m = &tlbstat_map[reason];
 	vmlab_counter_inc(&s->ctr, m->events);
 	if (pages == TLB_FLUSH_ALL) {
-		vmlab_counter_inc(&s->ctr, m->full);
+		if (m->full >= 0)
+			vmlab_counter_inc(&s->ctr, m->full);
 		return;
 	}
 	if (m->pages >= 0)

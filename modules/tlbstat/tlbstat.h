@@ -12,12 +12,15 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include <vmlab/compat.h>	/* TLB_REMOTE_WRONG_CPU on every kernel */
 #include <vmlab/stats.h>
 
 /*
  * One group per tlb_flush reason: events, full flushes (pages ==
  * TLB_FLUSH_ALL) and the pages of the ranged ones.  A task switch reports
- * only 0 or "all", so it has no page count.  Names are in account.c.
+ * only 0 or "all", so it has no page count; a flush IPI that found its CPU
+ * on another mm (TLB_REMOTE_WRONG_CPU, traced since 6.14) flushes nothing,
+ * so it is an event count alone.  Names are in account.c.
  */
 enum tlbstat_counter {
 	TS_TASK_SWITCH,
@@ -25,6 +28,7 @@ enum tlbstat_counter {
 	TS_RECEIVED,
 	TS_RECEIVED_FULL,
 	TS_RECEIVED_PAGES,
+	TS_WRONG_CPU,
 	TS_LOCAL,
 	TS_LOCAL_FULL,
 	TS_LOCAL_PAGES,

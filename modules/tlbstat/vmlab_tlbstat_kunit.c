@@ -37,7 +37,9 @@ static void account_reasons(struct kunit *test)
 	vmlab_tlbstat_account(s, TLB_REMOTE_SEND_IPI, 1);
 	vmlab_tlbstat_account(s, TLB_REMOTE_SEND_IPI, 32);
 	vmlab_tlbstat_account(s, TLB_REMOTE_SEND_IPI, TLB_FLUSH_ALL);
-	vmlab_tlbstat_account(s, NR_TLB_FLUSH_REASONS, 1);
+	vmlab_tlbstat_account(s, TLB_REMOTE_WRONG_CPU, 0);
+	/* Past the last reason tlbstat knows (7.2 has no NR_TLB_FLUSH_REASONS). */
+	vmlab_tlbstat_account(s, TLB_REMOTE_WRONG_CPU + 1, 1);
 	vmlab_tlbstat_account(s, -1, 1);
 	preempt_enable();
 
@@ -46,6 +48,7 @@ static void account_reasons(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_RECEIVED), 3ULL);
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_RECEIVED_FULL), 1ULL);
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_RECEIVED_PAGES), 1ULL);
+	KUNIT_EXPECT_EQ(test, ctr(s, TS_WRONG_CPU), 1ULL);
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_LOCAL), 1ULL);
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_LOCAL_FULL), 0ULL);
 	KUNIT_EXPECT_EQ(test, ctr(s, TS_LOCAL_PAGES), 3ULL);

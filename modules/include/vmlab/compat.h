@@ -1,54 +1,100 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one place that knows about kernel API differences between the
- * kernels vmlab supports (6.1 and 6.12).  Module code calls the vmlab_*
- * names below and never tests LINUX_VERSION_CODE itself.
+ * kernels vmlab supports (6.1 to 7.2).  The modules are written against
+ * the newest API; on an older kernel this header maps that API onto what
+ * the kernel has.
  *
- * Each module keeps its own section; keep entries sorted by the version
- * that introduced the change, and say what changed.
+ * What a kernel has is probed from its headers at build time
+ * (modules/compat.mk defines VMLAB_HAVE_*), never inferred from its
+ * version number, so a distribution kernel with a back-ported API takes
+ * the right branch.  The versions named below say where mainline changed,
+ * for the reader only.
+ *
+ * Each module keeps its own section; say what changed and why it matters.
  */
 #ifndef _VMLAB_COMPAT_H
 #define _VMLAB_COMPAT_H
 
-#include <linux/version.h>
-#include <linux/device.h>
 #include <linux/mm.h>
 
-/* 6.3: vm_flags became const; use the helpers (back-ported here for 6.1). */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
-static inline void vmlab_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+/*
+ * 6.3: vm_flags became read-only outside mm; these helpers change it.
+ * Older kernels: the same effect, without the VMA write lock they lack.
+ */
+#ifndef VMLAB_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
 }
 
-static inline void vmlab_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
+static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags &= ~flags;
 }
-#else
-#define vmlab_vm_flags_set(vma, flags) vm_flags_set(vma, flags)
-#define vmlab_vm_flags_clear(vma, flags) vm_flags_clear(vma, flags)
-#endif
-
-/* 6.4: class_create() lost its owner argument. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-#define vmlab_class_create(name) class_create(THIS_MODULE, name)
-#else
-#define vmlab_class_create(name) class_create(name)
 #endif
 
 /* --- tlbstat --- */
+
+/*
+ * 6.14: a flush IPI that finds its CPU already switched to another mm is
+ * traced as TLB_REMOTE_WRONG_CPU (0 pages); before, it returned silently.
+ * Older kernels: a value no event carries, so its counter stays 0.  7.2
+ * has no NR_TLB_FLUSH_REASONS either: tlbstat sizes its table itself.
+ */
+#ifndef VMLAB_HAVE_TLB_REMOTE_WRONG_CPU
+#define TLB_REMOTE_WRONG_CPU	(TLB_REMOTE_SEND_IPI + 1)
+#endif
 
 /* --- samepage --- */
 
 /* --- balloon --- */
 
 /*
- * The balloon page API (balloon_page_alloc/enqueue/list_dequeue, struct
- * balloon_dev_info and its ->migratepage(bdi, newpage, page, mode) hook,
- * balloon_mops) is the same in 6.1 and 6.12; 6.10 only dropped
- * MIGRATE_SYNC_NO_COPY, which vmlab_balloon never tests for.
+ * 7.0: linux/balloon_compaction.h became linux/balloon.h, and the balloon
+ * core finishes a migration: after the driver's ->migratepage() returns 0
+ * it puts @newpage on the balloon list (with a reference), drops the old
+ * page and counts BALLOON_MIGRATE.  Before, ->migratepage() did all that
+ * itself under the device's pages_lock.
  *
+ * A driver written for the new rule ends its ->migratepage() with
+ * "return vmlab_balloon_migrated(b_dev_info, newpage, page);", which on
+ * older kernels does the core's part, and nothing on newer ones.
+ */
+#ifdef VMLAB_HAVE_LINUX_BALLOON_H
+#include <linux/balloon.h>
+
+static inline int vmlab_balloon_migrated(struct balloon_dev_info *b_dev_info,
+					 struct page *newpage, struct page *page)
+{
+	return 0;
+}
+#else
+#include <linux/balloon_compaction.h>
+
+static inline int vmlab_balloon_migrated(struct balloon_dev_info *b_dev_info,
+					 struct page *newpage, struct page *page)
+{
+	unsigned long flags;
+
+	/*
+	 * @newpage joins the list last: once a deflate can find it, the
+	 * module's migration code has nothing left to do.
+	 */
+	balloon_page_finalize(page);
+	put_page(page);		/* the balloon's reference to the old page */
+
+	get_page(newpage);	/* the balloon's reference */
+	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+	balloon_page_insert(b_dev_info, newpage);
+	b_dev_info->isolated_pages--;
+	__count_vm_event(BALLOON_MIGRATE);
+	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+	return MIGRATEPAGE_SUCCESS;
+}
+#endif
+
+/*
  * 6.7: shrinkers are allocated by the core (shrinker_alloc, then
  * shrinker_register; shrinker_free) instead of embedded in the caller and
  * passed to register_shrinker()/unregister_shrinker().
@@ -58,7 +104,27 @@ static inline void vmlab_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t f
 
 typedef unsigned long (*vmlab_shrink_fn)(struct shrinker *, struct shrink_control *);
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+#ifdef VMLAB_HAVE_SHRINKER_ALLOC
+static inline struct shrinker *vmlab_shrinker_create(vmlab_shrink_fn count,
+						     vmlab_shrink_fn scan,
+						     const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void vmlab_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
 static inline struct shrinker *vmlab_shrinker_create(vmlab_shrink_fn count,
 						     vmlab_shrink_fn scan,
 						     const char *name)
@@ -84,36 +150,16 @@ static inline void vmlab_shrinker_destroy(struct shrinker *s)
 	unregister_shrinker(s);
 	kfree(s);
 }
-#else
-static inline struct shrinker *vmlab_shrinker_create(vmlab_shrink_fn count,
-						     vmlab_shrink_fn scan,
-						     const char *name)
-{
-	struct shrinker *s = shrinker_alloc(0, "%s", name);
-
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	s->count_objects = count;
-	s->scan_objects = scan;
-	s->seeks = DEFAULT_SEEKS;
-	shrinker_register(s);
-	return s;
-}
-
-static inline void vmlab_shrinker_destroy(struct shrinker *s)
-{
-	shrinker_free(s);
-}
 #endif
 
 /* --- dax --- */
 
 /*
- * 6.6: ->huge_fault takes the page-table order instead of enum
+ * 6.6: ->huge_fault() takes the page-table order instead of enum
  * page_entry_size: declare the argument as vmlab_fault_size_t and compare
  * it with VMLAB_FAULT_PMD.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#ifdef VMLAB_HAVE_PAGE_ENTRY_SIZE
 #define vmlab_fault_size_t enum page_entry_size
 #define VMLAB_FAULT_PMD PE_SIZE_PMD
 #else
@@ -122,35 +168,68 @@ static inline void vmlab_shrinker_destroy(struct shrinker *s)
 #endif
 
 /*
- * 6.4: faults may run under the per-VMA lock.  A VMA without ->map_pages
- * has its PTE faults retried under mmap_lock, so a huge fault that falls
- * back under the VMA lock will run again: count it only the second time.
+ * 6.4: faults may run under the per-VMA lock, FAULT_FLAG_VMA_LOCK in
+ * vmf->flags.  Older kernels never set it: 0 tests false.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-#define vmlab_dax_fault_will_retry(vmf) false
-#else
-#define vmlab_dax_fault_will_retry(vmf) (!!((vmf)->flags & FAULT_FLAG_VMA_LOCK))
+#ifndef VMLAB_HAVE_FAULT_FLAG_VMA_LOCK
+#define FAULT_FLAG_VMA_LOCK 0
 #endif
 
 /*
- * vmf_insert_mixed_mkwrite() is exported by 6.1, not by 6.12: there a write
- * fault maps the page read-only (write-notify) and the retried write goes
- * through ->pfn_mkwrite, one fault more.
+ * Newer kernels (7.2): pfn_t is gone.  vmf_insert_mixed() and vmf_insert_pfn_pmd() take a
+ * plain pfn, and with the devmap page-table bit gone a ZONE_DEVICE page is
+ * mapped as a special pfn like any other, which the kernel only allows in
+ * a VM_MIXEDMAP (or VM_PFNMAP) VMA.
+ *
+ * Older kernels: the pfn_t is made here, devmap (PFN_DEV | PFN_MAP) for a
+ * ZONE_DEVICE page, as device-dax did, so that such a VMA needs no
+ * VM_MIXEDMAP; PFN_DEV for anything else (RAM, memory without struct
+ * pages), which needs it.  VMLAB_DAX_VM_FLAGS() says which flags a VMA
+ * mapping such pfns wants.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
-static inline vm_fault_t vmlab_dax_insert_pte(struct vm_fault *vmf, pfn_t pfn,
-					      bool write)
+#ifdef VMLAB_HAVE_PFN_T
+#include <linux/pfn_t.h>
+
+static inline pfn_t vmlab_pfn_t(unsigned long pfn)
 {
-	if (write)
-		return vmf_insert_mixed_mkwrite(vmf->vma, vmf->address, pfn);
-	return vmf_insert_mixed(vmf->vma, vmf->address, pfn);
+	if (pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn)))
+		return __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP);
+	return __pfn_to_pfn_t(pfn, PFN_DEV);
 }
+
+#define VMLAB_PFN(pfn) vmlab_pfn_t(pfn)
 #else
-static inline vm_fault_t vmlab_dax_insert_pte(struct vm_fault *vmf, pfn_t pfn,
-					      bool write)
-{
-	return vmf_insert_mixed(vmf->vma, vmf->address, pfn);
-}
+#define VMLAB_PFN(pfn) (pfn)
 #endif
+
+#define vmlab_vmf_insert_mixed(vma, addr, pfn) \
+	vmf_insert_mixed(vma, addr, VMLAB_PFN(pfn))
+#define vmlab_vmf_insert_pfn_pmd(vmf, pfn, write) \
+	vmf_insert_pfn_pmd(vmf, VMLAB_PFN(pfn), write)
+
+#ifdef VMLAB_HAVE_PFN_T_DEVMAP
+#define VMLAB_DAX_VM_FLAGS(zone_device) \
+	((zone_device) ? VM_HUGEPAGE : VM_MIXEDMAP)
+#else
+#define VMLAB_DAX_VM_FLAGS(zone_device) \
+	((zone_device) ? VM_HUGEPAGE | VM_MIXEDMAP : VM_MIXEDMAP)
+#endif
+
+/*
+ * vmf_insert_mixed_mkwrite() is exported by some kernels (6.1), not by
+ * others (6.12, 7.2): there a write fault maps the page read-only
+ * (write-notify) and the retried write goes through ->pfn_mkwrite, one
+ * fault more.
+ */
+static inline vm_fault_t vmlab_dax_insert_pte(struct vm_fault *vmf,
+					      unsigned long pfn, bool write)
+{
+#ifdef VMLAB_HAVE_VMF_INSERT_MIXED_MKWRITE_EXPORT
+	if (write)
+		return vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
+						VMLAB_PFN(pfn));
+#endif
+	return vmlab_vmf_insert_mixed(vmf->vma, vmf->address, pfn);
+}
 
 #endif /* _VMLAB_COMPAT_H */

@@ -5,9 +5,9 @@
 #   make                 build every module against KDIR (W=1)
 #   make userspace       static user-space programs (vmlabctl, workloads)
 #   make selftests       static kselftests (headers from linux-source-6.1)
-#   make demo            boot debian-6.1, load every module, drive it, print status
+#   make demo [K=NAME]   boot debian-6.1 (or NAME), load every module, drive it, print status
 #   make check           every test: builds, checkpatch, sparse, host tests, VM suites
-#   make bench           benchmarks against the anchors, in the test VM
+#   make bench [K=NAME]  benchmarks against the anchors, in the test VM (default debian-6.1)
 #   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debian-7.2,
 #                        debug-6.1)
 #
@@ -64,13 +64,13 @@ selftests:
 	$(MAKE) -C selftests
 
 demo:
-	$(VMTEST) --kernel debian-6.1 --demo --disk
+	$(VMTEST) --kernel $(or $(K),debian-6.1) --demo --disk
 
 check:
 	tools/check.sh
 
 bench:
-	tools/bench.sh
+	VMLAB_KERNEL=$(or $(K),debian-6.1) tools/bench.sh
 
 vmtest:
 	$(VMTEST) --kernel $(or $(K),debian-6.1)
@@ -90,4 +90,4 @@ clean: modules_clean
 	rm -rf .build
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,/^# CHROOT=DIR builds them/p' Makefile

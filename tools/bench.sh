@@ -6,6 +6,8 @@
 # boots its own VM with tools/vmtest/vmtest and prints its table.
 #
 #   tools/bench.sh [MODULE...]
+#
+# VMLAB_KERNEL=NAME (make bench K=NAME) runs them on another kernel.
 
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

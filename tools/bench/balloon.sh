@@ -26,7 +26,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-KERNEL=debian-6.1
+KERNEL=${VMLAB_KERNEL:-debian-6.1}
 TAKE=1024
 ROUNDS=3
 CPU=max

@@ -78,7 +78,7 @@ for order in "d v a k e" "a k e d v" "e d v a k"; do
 done
 GUEST_EOF
 
-tools/vmtest/vmtest --kernel debian-6.1 --mem 7G \
+tools/vmtest/vmtest --kernel "${VMLAB_KERNEL:-debian-6.1}" --mem 7G \
 	--append 'memmap=1G!4G memmap=1088M!5G' \
 	--kmod nd_e820 --kmod dax_pmem --kmod device_dax \
 	--param 'vmlab_dax phys_start=0x100000000 phys_size=0x40000000' \

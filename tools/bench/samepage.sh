@@ -29,7 +29,7 @@ for pts in 1000 100; do
 done
 GUEST_EOF
 
-tools/vmtest/vmtest --kernel debian-6.1 --modules samepage --no-kunit --quiet \
+tools/vmtest/vmtest --kernel "${VMLAB_KERNEL:-debian-6.1}" --modules samepage --no-kunit --quiet \
 	--cmd-timeout 1800 --log "$LOG" --cmd "$GUEST" > "$LOG/out" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || [ "$(grep -c '^result' "$LOG/tests.log")" -ne 8 ]; then

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-KERNEL=debian-6.1
+KERNEL=${VMLAB_KERNEL:-debian-6.1}
 ROUNDS=11
 PAGES=2048
 RPAGES=48

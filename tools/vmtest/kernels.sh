@@ -5,9 +5,10 @@
 #
 #   kernels.sh deps              install missing host packages (apt-get)
 #   kernels.sh fetch NAME        make kernel NAME ready, print its directory
-#   kernels.sh source            extract linux-source-6.1, print its directory
+#   kernels.sh source [7.2]      extract linux-source-6.1 (or unstable's
+#                                linux-source-7.2, in its chroot), print its directory
 #
-# NAME is debian-6.1, debian-6.12, debian-7.2 or debug-6.1.  A ready kernel
+# NAME is debian-6.1, debian-6.12, debian-7.2, debug-6.1 or debug-7.2.  A ready kernel
 # directory holds vmlinuz, build/ (the KDIR for out-of-tree modules),
 # modules/ (its /lib/modules/<release>), release, and for a kernel whose
 # modules must be built in a chroot, chroot (the chroot's path; build/
@@ -177,6 +178,8 @@ bpo_setup() {
 # kernel's own modules are downloaded and unpacked like the others.
 SID_RELEASE=${VMLAB_SID_RELEASE:-7.2.13+deb14}
 SID_MIRROR=http://deb.debian.org/debian
+# The debug-7.2 kernel's source: unstable's linux-source-<series>, this version.
+SID_SOURCE_VERSION=${VMLAB_SID_SOURCE_VERSION:-7.2.13-1}
 
 sid_setup() {
 	local d=$CACHE/apt-sid
@@ -235,9 +238,40 @@ fetch_sid() {
 	echo "$dir"
 }
 
+# The lines of config fragments as merge_config.sh merges them: per symbol,
+# the last "CONFIG_X=v" or "# CONFIG_X is not set" line, in first-seen order.
+fragment_lines() {
+	awk '{ s = "" }
+	     /^CONFIG_[A-Za-z0-9_]+=/ { s = $0; sub(/=.*/, "", s) }
+	     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { s = $2 }
+	     s != "" { if (!(s in v)) o[n++] = s; v[s] = $0 }
+	     END { for (i = 0; i < n; i++) print v[o[i]] }' "$@"
+}
+
+# merge_config only warns when Kconfig drops a symbol: refuse instead.
+# check_config CONFIG FRAGMENT...: every CONFIG_X=v line of the fragments is
+# in CONFIG, and every "# CONFIG_X is not set" symbol is not set there.
+check_config() {
+	local cfg=$1 line sym bad=0
+	shift
+	while read -r line; do
+		case $line in
+		CONFIG_*)
+			grep -qxF "$line" "$cfg" || { echo "kernels: missing $line" >&2; bad=1; } ;;
+		*)
+			sym=${line#\# }; sym=${sym%% *}
+			if grep -q "^$sym=" "$cfg"; then
+				echo "kernels: set, though the fragment unsets it: $(grep "^$sym=" "$cfg")" >&2
+				bad=1
+			fi ;;
+		esac
+	done < <(fragment_lines "$@")
+	return $bad
+}
+
 # tinyconfig + debug.config, keyed by the fragment and the source version.
 fetch_debug() {
-	local src ver key dir cfg
+	local src ver key dir
 	src=$(source_tree)
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	key=$( (echo "$ver"; cat "$HERE/debug.config") | sha256sum | cut -c1-12)
@@ -255,13 +289,7 @@ fetch_debug() {
 		make -s ARCH=x86_64 tinyconfig
 		scripts/kconfig/merge_config.sh -m .config "$HERE/debug.config" >/dev/null
 		make -s ARCH=x86_64 olddefconfig
-		# merge_config only warns when Kconfig drops a symbol: refuse instead.
-		cfg=$(grep -E '^CONFIG_' "$HERE/debug.config")
-		local line bad=0
-		while read -r line; do
-			grep -qxF "$line" .config || { echo "kernels: missing $line" >&2; bad=1; }
-		done <<< "$cfg"
-		[ $bad -eq 0 ] || exit 1
+		check_config .config "$HERE/debug.config" || exit 1
 		make -s -j"$(nproc)" ARCH=x86_64 bzImage
 		make -s -j"$(nproc)" ARCH=x86_64 modules
 		make -s ARCH=x86_64 INSTALL_MOD_PATH="$dir/root" modules_install
@@ -275,15 +303,122 @@ fetch_debug() {
 	echo "$dir"
 }
 
+# The debug kernel from the newest source: unstable's linux-source-7.2,
+# built in the unstable chroot with its gcc-16, so that the kernel and the
+# modules the harness builds for it (in the same chroot) share one compiler.
+
+# What the kernel's own build needs in the chroot beyond sid_chroot's set.
+SID_KBUILD_PKGS=(bc flex bison libelf-dev libssl-dev python3 kmod cpio xz-utils)
+
+# Run a command in the chroot with a clean environment (no host TMPDIR,
+# MAKEFLAGS or locale leaking in).
+in_chroot() {
+	local ch=$1
+	shift
+	chroot "$ch" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+# Install, with the chroot's own apt (pointed at unstable), whatever of the
+# kernel build packages and the pinned linux-source is missing; nothing when
+# all is there.
+sid_kbuild_deps() {
+	local ch=$1 missing=() p series=${SID_RELEASE%.*}
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+	for p in "${SID_KBUILD_PKGS[@]}"; do
+		in_chroot "$ch" dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	# shellcheck disable=SC2016
+	[ "$(in_chroot "$ch" dpkg-query -W -f='${Status} ${Version}' "linux-source-$series" 2>/dev/null)" = \
+	  "install ok installed $SID_SOURCE_VERSION" ] ||
+		missing+=("linux-source-$series=$SID_SOURCE_VERSION")
+	[ ${#missing[@]} -gt 0 ] || return 0
+	log "installing in the unstable chroot: ${missing[*]}"
+	local apt=(in_chroot "$ch" env DEBIAN_FRONTEND=noninteractive
+		   apt-get install -y -q --no-install-recommends "${missing[@]}")
+	"${apt[@]}" >&2 || { in_chroot "$ch" apt-get update -q >&2 && "${apt[@]}" >&2; } ||
+		die "cannot install ${missing[*]} in $ch"
+}
+
+# linux-source-7.2 extracted once in the chroot; prints its path on the host.
+sid_source_tree() {
+	local ch=$1 series=${SID_RELEASE%.*} dir
+	sid_kbuild_deps "$ch"
+	dir=$ch/usr/src/linux-source-$SID_SOURCE_VERSION
+	if [ ! -e "$dir/.extracted" ]; then
+		log "extracting linux-source-$series $SID_SOURCE_VERSION"
+		rm -rf "$dir" && mkdir -p "$dir"
+		tar -xf "$ch/usr/src/linux-source-$series.tar.xz" -C "$dir" --strip-components=1
+		touch "$dir/.extracted"
+	fi
+	echo "$dir"
+}
+
+# tinyconfig + debug.config + debug-7.2.config, built in the chroot, keyed by
+# the source version, the chroot, its compiler and the two fragments.  The
+# tree and the installed modules live in the chroot ($kd); the kernel
+# directory links to them, so that build/ resolves to a path in the chroot.
+fetch_debug_sid() {
+	local ch src key dir kd ik rel
+	ch=$(sid_chroot "$SID_RELEASE-amd64")
+	src=$(sid_source_tree "$ch")
+	key=$( (echo "$SID_SOURCE_VERSION"; echo "$ch"; in_chroot "$ch" gcc-16 --version | head -1
+		cat "$HERE/debug.config" "$HERE/debug-7.2.config") | sha256sum | cut -c1-12)
+	dir=$CACHE/kernels/debug-7.2-$key
+	ik=/usr/src/vmlab-debug-7.2-$key	# in the chroot
+	kd=$ch$ik
+	# The chroot may have been made afresh since: then build again.
+	if [ -e "$dir/.ready" ] && [ -e "$dir/build/vmlinux" ]; then
+		echo "$dir"
+		return
+	fi
+	log "building debug-7.2 ($key) in $kd: about 15 minutes on 2 cores"
+	rm -rf "$dir" "$kd" && mkdir -p "$dir" "$kd"
+	cp -a "$src/." "$kd/build"
+	rm -f "$kd/build/.extracted"
+	cp "$HERE/debug.config" "$HERE/debug-7.2.config" "$kd/"
+	# Debian's top Makefile includes .kernelvariables: the compiler is named
+	# there so that kbuild for out-of-tree modules picks gcc-16 too (the
+	# chroot has no plain gcc).
+	printf 'CC = gcc-16\nHOSTCC = gcc-16\n' > "$kd/build/.kernelvariables"
+	(
+		local mk=(make -C "$ik/build" -s ARCH=x86_64)
+		in_chroot "$ch" "${mk[@]}" tinyconfig
+		in_chroot "$ch" sh -c "cd $ik/build && scripts/kconfig/merge_config.sh -m .config \
+			$ik/debug.config $ik/debug-7.2.config" >/dev/null
+		in_chroot "$ch" "${mk[@]}" olddefconfig
+		check_config "$kd/build/.config" "$HERE/debug.config" "$HERE/debug-7.2.config" || exit 1
+		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" bzImage
+		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" modules
+		in_chroot "$ch" "${mk[@]}" INSTALL_MOD_PATH="$ik/root" modules_install
+	) >&2 || die "debug-7.2 kernel build failed (log above)"
+	rel=$(cat "$kd/build/include/config/kernel.release")
+	[ -d "$kd/root/lib/modules/$rel" ] || die "no modules installed for $rel in $kd/root"
+	ln -sfn "$kd/build" "$dir/build"
+	ln -sfn build/arch/x86/boot/bzImage "$dir/vmlinuz"
+	ln -sfn "$kd/root/lib/modules/$rel" "$dir/modules"
+	echo "$ch" > "$dir/chroot"
+	echo "$rel" > "$dir/release"
+	touch "$dir/.ready"
+	echo "$dir"
+}
+
 case ${1:-} in
 deps)	deps ;;
-source)	source_tree ;;
+source)
+	case ${2:-} in
+	''|6.1) source_tree ;;
+	7.2) sid_source_tree "$(sid_chroot "$SID_RELEASE-amd64")" ;;
+	*) die "unknown source '$2' (6.1, 7.2)" ;;
+	esac ;;
 fetch)
 	case ${2:-} in
 	debian-6.1|debian-6.12) fetch_debian "$2" ;;
 	debian-7.2) fetch_sid ;;
 	debug-6.1) fetch_debug ;;
-	*) die "unknown kernel '${2:-}' (debian-6.1, debian-6.12, debian-7.2, debug-6.1)" ;;
+	debug-7.2) fetch_debug_sid ;;
+	*) die "unknown kernel '${2:-}' (debian-6.1, debian-6.12, debian-7.2, debug-6.1, debug-7.2)" ;;
 	esac ;;
-*)	die "usage: kernels.sh deps | source | fetch NAME" ;;
+*)	die "usage: kernels.sh deps | source [6.1|7.2] | fetch NAME" ;;
 esac

@@ -284,14 +284,15 @@ fetch_debug() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -a "$src/." "$dir/build"
 	rm -f "$dir/build/.extracted"
+	# set -e does not apply in a subshell tested with ||: chain the steps.
 	(
-		cd "$dir/build"
-		make -s ARCH=x86_64 tinyconfig
-		scripts/kconfig/merge_config.sh -m .config "$HERE/debug.config" >/dev/null
-		make -s ARCH=x86_64 olddefconfig
-		check_config .config "$HERE/debug.config" || exit 1
-		make -s -j"$(nproc)" ARCH=x86_64 bzImage
-		make -s -j"$(nproc)" ARCH=x86_64 modules
+		cd "$dir/build" &&
+		make -s ARCH=x86_64 tinyconfig &&
+		scripts/kconfig/merge_config.sh -m .config "$HERE/debug.config" >/dev/null &&
+		make -s ARCH=x86_64 olddefconfig &&
+		check_config .config "$HERE/debug.config" &&
+		make -s -j"$(nproc)" ARCH=x86_64 bzImage &&
+		make -s -j"$(nproc)" ARCH=x86_64 modules &&
 		make -s ARCH=x86_64 INSTALL_MOD_PATH="$dir/root" modules_install
 	) >&2 || die "debug kernel build failed (log above)"
 	local rel
@@ -373,7 +374,7 @@ fetch_debug_sid() {
 		echo "$dir"
 		return
 	fi
-	log "building debug-7.2 ($key) in $kd: about 15 minutes on 2 cores"
+	log "building debug-7.2 ($key) in $kd: about 20 CPU-minutes (28 min on 2 shared cores)"
 	rm -rf "$dir" "$kd" && mkdir -p "$dir" "$kd"
 	cp -a "$src/." "$kd/build"
 	rm -f "$kd/build/.extracted"
@@ -382,17 +383,18 @@ fetch_debug_sid() {
 	# there so that kbuild for out-of-tree modules picks gcc-16 too (the
 	# chroot has no plain gcc).
 	printf 'CC = gcc-16\nHOSTCC = gcc-16\n' > "$kd/build/.kernelvariables"
-	(
-		local mk=(make -C "$ik/build" -s ARCH=x86_64)
-		in_chroot "$ch" "${mk[@]}" tinyconfig
+	# set -e does not apply in a list tested with ||: chain the steps.
+	local mk=(make -C "$ik/build" -s ARCH=x86_64)
+	{
+		in_chroot "$ch" "${mk[@]}" tinyconfig &&
 		in_chroot "$ch" sh -c "cd $ik/build && scripts/kconfig/merge_config.sh -m .config \
-			$ik/debug.config $ik/debug-7.2.config" >/dev/null
-		in_chroot "$ch" "${mk[@]}" olddefconfig
-		check_config "$kd/build/.config" "$HERE/debug.config" "$HERE/debug-7.2.config" || exit 1
-		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" bzImage
-		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" modules
+			$ik/debug.config $ik/debug-7.2.config" >/dev/null &&
+		in_chroot "$ch" "${mk[@]}" olddefconfig &&
+		check_config "$kd/build/.config" "$HERE/debug.config" "$HERE/debug-7.2.config" &&
+		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" bzImage &&
+		in_chroot "$ch" "${mk[@]}" -j"$(nproc)" modules &&
 		in_chroot "$ch" "${mk[@]}" INSTALL_MOD_PATH="$ik/root" modules_install
-	) >&2 || die "debug-7.2 kernel build failed (log above)"
+	} >&2 || die "debug-7.2 kernel build failed (log above)"
 	rel=$(cat "$kd/build/include/config/kernel.release")
 	[ -d "$kd/root/lib/modules/$rel" ] || die "no modules installed for $rel in $kd/root"
 	ln -sfn "$kd/build" "$dir/build"

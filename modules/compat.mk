@@ -82,6 +82,10 @@ vmlab-probes += PFN_T:vmlab_has_pfn_t_h
 # vmf_insert_pfn_pmd() want a VM_MIXEDMAP (or VM_PFNMAP) VMA.
 vmlab-probes += PFN_T_DEVMAP:pfn_t_devmap
 
+# 6.15: vmf_insert_page_mkwrite() maps a ZONE_DEVICE page as a normal,
+# refcounted page, as device-dax does; 7.2 has no devmap left to use.
+vmlab-probes += VMF_INSERT_PAGE_MKWRITE:vmf_insert_page_mkwrite
+
 # vmf_insert_mixed_mkwrite() is declared by every kernel vmlab supports but
 # exported only by some (6.1): no header can tell.
 vmlab-exports += VMF_INSERT_MIXED_MKWRITE:vmf_insert_mixed_mkwrite

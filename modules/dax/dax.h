@@ -59,8 +59,9 @@ enum vdax_backing_kind {
  * @npages: size >> PAGE_SHIFT
  * @kind: where the backing came from
  * @persistent: backing survives power off (not RAM)
- * @devmap: ZONE_DEVICE struct pages exist (memremap_pages), so PMDs work
- * @pmd: 2 MiB mappings possible (devmap and a DAX-capable kernel)
+ * @devmap: ZONE_DEVICE struct pages exist (memremap_pages): GUP and
+ *	    memory_failure() work, and PMDs where the kernel has devmap pfns
+ * @pmd: 2 MiB mappings possible (devmap pfns and a DAX-capable kernel)
  * @res: the claimed iomem region, NULL for RAM
  * @pgmap: the ZONE_DEVICE map when @devmap
  * @poison: one bit per page memory_failure() reported (only with @devmap)

@@ -83,9 +83,10 @@ static const struct dev_pagemap_ops vdax_pgmap_ops = {
 };
 
 /*
- * ZONE_DEVICE pages make the pfns "devmap": the kernel then allows PMD
- * mappings of them in a DAX VMA and GUP works on them.  Needs 2 MiB
- * (subsection) alignment.
+ * ZONE_DEVICE pages give the pfns struct pages: GUP and memory_failure()
+ * work on them, and where the kernel has devmap pfns it allows PMD
+ * mappings of them in a DAX VMA.  Needs 2 MiB (subsection) alignment.
+ * Order-0 (no vmemmap_shift), so that each page is a folio of its own.
  */
 static void *vdax_map_devmap(struct vdax_dev *d)
 {
@@ -232,9 +233,9 @@ void vdax_backing_exit(struct vdax_dev *d)
 }
 
 /*
- * The pfn behind page @pgoff of the device.  How it is mapped (special, or
- * devmap for a ZONE_DEVICE page on kernels that have devmap) is for
- * compat.h to say.
+ * The pfn behind page @pgoff of the device.  How it is mapped (special;
+ * for a ZONE_DEVICE page devmap, or a normal page where the kernel has no
+ * devmap) is for compat.h to say.
  */
 unsigned long vdax_pfn(struct vdax_dev *d, unsigned long pgoff)
 {

@@ -3,8 +3,8 @@
  * vmlab dax faults, one function per size: vdax_pte_fault maps 4 KiB,
  * vdax_pmd_fault maps 2 MiB when the VMA, the offset and the backing allow
  * and otherwise says why it fell back (neither maps a page that
- * memory_failure() reported), vdax_pfn_mkwrite records the first
- * write to a page mapped read-only.
+ * memory_failure() reported), vdax_mkwrite records the first write to a
+ * page mapped read-only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -66,7 +66,8 @@ static vm_fault_t vdax_pte_fault(struct vm_fault *vmf)
 		vdax_count(VDAX_FAULT_OOM, 1);
 		return VM_FAULT_OOM;
 	}
-	ret = vmlab_dax_insert_pte(vmf, vdax_pfn(&vdax, vmf->pgoff), write);
+	ret = vmlab_dax_insert_pte(vmf, vdax_pfn(&vdax, vmf->pgoff), write,
+				   vdax.devmap);
 	mutex_unlock(&vdax.lock);
 	vdax_count(VDAX_FAULT_PTE, 1);
 	vdax_count(VDAX_BYTES_MAPPED, PAGE_SIZE);
@@ -157,8 +158,13 @@ static vm_fault_t vdax_huge_fault(struct vm_fault *vmf, vmlab_fault_size_t size)
 	return size == VMLAB_FAULT_PMD ? vdax_pmd_fault(vmf) : VM_FAULT_FALLBACK;
 }
 
-/* A write to a page mapped read-only: the kernel makes the PTE writable. */
-static vm_fault_t vdax_pfn_mkwrite(struct vm_fault *vmf)
+/*
+ * A write to a page mapped read-only: the kernel makes the PTE writable.
+ * Special and devmap PTEs come through ->pfn_mkwrite, normal pages (a
+ * ZONE_DEVICE page mapped by vmf_insert_page_mkwrite()) through
+ * ->page_mkwrite; returning 0 there lets the kernel lock the folio.
+ */
+static vm_fault_t vdax_mkwrite(struct vm_fault *vmf)
 {
 	int ret;
 
@@ -180,5 +186,6 @@ static vm_fault_t vdax_pfn_mkwrite(struct vm_fault *vmf)
 const struct vm_operations_struct vdax_vm_ops = {
 	.fault = vdax_pte_fault,
 	.huge_fault = vdax_huge_fault,
-	.pfn_mkwrite = vdax_pfn_mkwrite,
+	.pfn_mkwrite = vdax_mkwrite,
+	.page_mkwrite = vdax_mkwrite,
 };

@@ -45,8 +45,8 @@ static int vdax_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &vdax_vm_ops;
 	/*
 	 * Plain pfns (RAM, or PMEM without struct pages) need VM_MIXEDMAP;
-	 * ZONE_DEVICE pages do too unless the kernel has devmap pfns
-	 * (compat.h).
+	 * ZONE_DEVICE pages, mapped as devmap pfns or as normal pages
+	 * (compat.h), do not.
 	 */
 	vm_flags_set(vma, VMLAB_DAX_VM_FLAGS(vdax.devmap));
 	return 0;

@@ -13,9 +13,12 @@
 #include <linux/libnvdimm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+
+#include <vmlab/compat.h>
 
 #include "dax.h"
 
@@ -166,6 +169,15 @@ static struct file_system_type vdax_fs_type = {
 	.kill_sb = kill_anon_super,
 };
 
+/*
+ * As device-dax's: a normal page of the device mapped writable is marked
+ * dirty on its first write and when it is unmapped dirty; nothing is
+ * written back (durability is fsync's, dax_track.c).
+ */
+static const struct address_space_operations vdax_aops = {
+	.dirty_folio = noop_dirty_folio,
+};
+
 static int vdax_inode_init(void)
 {
 	vdax.mnt = kern_mount(&vdax_fs_type);
@@ -183,6 +195,7 @@ static int vdax_inode_init(void)
 	 * look for page cache entries, which this mapping never has.
 	 */
 	vdax.inode->i_mode |= S_IFCHR;
+	vdax.inode->i_mapping->a_ops = &vdax_aops;
 	return 0;
 }
 
@@ -208,8 +221,12 @@ static int __init vdax_init(void)
 	vdax.npages = vdax.size >> PAGE_SHIFT;
 	vdax.inode->i_size = vdax.size;
 	vdax_backing_set_mapping(&vdax, vdax.inode->i_mapping);
-	/* Huge faults only reach DAX VMAs, and S_DAX is 0 without FS_DAX. */
-	vdax.pmd = vdax.devmap && IS_ENABLED(CONFIG_FS_DAX) &&
+	/*
+	 * Huge faults only reach DAX VMAs, and S_DAX is 0 without FS_DAX;
+	 * a kernel without devmap cannot map order-0 pages with a PMD.
+	 */
+	vdax.pmd = vdax.devmap && VMLAB_DAX_PMD_MAPS &&
+		   IS_ENABLED(CONFIG_FS_DAX) &&
 		   IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE);
 	ret = vdax_track_init(&vdax);
 	if (ret)

@@ -176,17 +176,37 @@ static inline void vmlab_shrinker_destroy(struct shrinker *s)
 #endif
 
 /*
- * Newer kernels (7.2): pfn_t is gone.  vmf_insert_mixed() and vmf_insert_pfn_pmd() take a
- * plain pfn, and with the devmap page-table bit gone a ZONE_DEVICE page is
- * mapped as a special pfn like any other, which the kernel only allows in
- * a VM_MIXEDMAP (or VM_PFNMAP) VMA.
+ * 6.15: vmf_insert_page_mkwrite() maps a ZONE_DEVICE page as a normal page,
+ * refcounted, on the rmap and counted in the mm's rss, as device-dax and
+ * fsdax now do; 7.2 has neither pfn_t nor devmap page-table entries left.
+ * Such a kernel maps the device's pages that way (VMLAB_DAX_PAGE_MAPS), in
+ * a VMA without VM_MIXEDMAP: a shared file mapping of normal pages, which
+ * GUP, fork, mremap and memory_failure() all handle.
+ *
+ * Such a kernel has no correct way to map a 2 MiB block of order-0
+ * ZONE_DEVICE pages with one PMD (VMLAB_DAX_PMD_MAPS is 0, see dax.rst):
+ * vmf_insert_folio_pmd() wants a PMD-order folio, and a special PMD from
+ * vmf_insert_pfn_pmd() in a DAX VMA is taken for a PMD-mapped folio by
+ * __split_huge_pmd_locked() (rmap, rss -512, folio_put) and by GUP's
+ * follow_huge_pmd() (a reference on the block's first page).
  *
  * Older kernels: the pfn_t is made here, devmap (PFN_DEV | PFN_MAP) for a
  * ZONE_DEVICE page, as device-dax did, so that such a VMA needs no
- * VM_MIXEDMAP; PFN_DEV for anything else (RAM, memory without struct
- * pages), which needs it.  VMLAB_DAX_VM_FLAGS() says which flags a VMA
- * mapping such pfns wants.
+ * VM_MIXEDMAP and PMD mappings work; PFN_DEV for anything else (RAM,
+ * memory without struct pages), which needs it.  VMLAB_DAX_VM_FLAGS()
+ * says which flags a VMA mapping the device wants.
  */
+#ifdef VMLAB_HAVE_VMF_INSERT_PAGE_MKWRITE
+#define VMLAB_DAX_PAGE_MAPS 1
+#define VMLAB_DAX_PMD_MAPS 0
+#elif defined(VMLAB_HAVE_PFN_T_DEVMAP)
+#define VMLAB_DAX_PAGE_MAPS 0
+#define VMLAB_DAX_PMD_MAPS 1
+#else
+#define VMLAB_DAX_PAGE_MAPS 0
+#define VMLAB_DAX_PMD_MAPS 0
+#endif
+
 #ifdef VMLAB_HAVE_PFN_T
 #include <linux/pfn_t.h>
 
@@ -207,7 +227,7 @@ static inline pfn_t vmlab_pfn_t(unsigned long pfn)
 #define vmlab_vmf_insert_pfn_pmd(vmf, pfn, write) \
 	vmf_insert_pfn_pmd(vmf, VMLAB_PFN(pfn), write)
 
-#ifdef VMLAB_HAVE_PFN_T_DEVMAP
+#if VMLAB_DAX_PAGE_MAPS || VMLAB_DAX_PMD_MAPS
 #define VMLAB_DAX_VM_FLAGS(zone_device) \
 	((zone_device) ? VM_HUGEPAGE : VM_MIXEDMAP)
 #else
@@ -216,14 +236,21 @@ static inline pfn_t vmlab_pfn_t(unsigned long pfn)
 #endif
 
 /*
+ * Map page @pfn at the fault address; @zone_device says it is a
+ * ZONE_DEVICE page (with VMLAB_DAX_PAGE_MAPS, mapped as a normal page).
  * vmf_insert_mixed_mkwrite() is exported by some kernels (6.1), not by
- * others (6.12, 7.2): there a write fault maps the page read-only
- * (write-notify) and the retried write goes through ->pfn_mkwrite, one
- * fault more.
+ * others (6.12, 7.2): there a write fault on a special or devmap pfn maps
+ * it read-only (write-notify) and the retried write goes through
+ * ->pfn_mkwrite, one fault more.
  */
 static inline vm_fault_t vmlab_dax_insert_pte(struct vm_fault *vmf,
-					      unsigned long pfn, bool write)
+					      unsigned long pfn, bool write,
+					      bool zone_device)
 {
+#ifdef VMLAB_HAVE_VMF_INSERT_PAGE_MKWRITE
+	if (zone_device)
+		return vmf_insert_page_mkwrite(vmf, pfn_to_page(pfn), write);
+#endif
 #ifdef VMLAB_HAVE_VMF_INSERT_MIXED_MKWRITE_EXPORT
 	if (write)
 		return vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,

@@ -45,6 +45,8 @@ add_tap() {
 	local what=$1 log=$2 rc=$3
 	if grep -qE '^\s*(not )?ok [0-9]+' "$log"; then
 		entry tap "$what" "$log"
+		echo "check: $what: $(grep -cE '^\s*ok [0-9]+' "$log") ok," \
+			"$(grep -cE '^\s*not ok [0-9]+' "$log") not ok"
 		grep -qE '^\s*not ok [0-9]+' "$log" && failures+=("$what (see $log)")
 		[ "$rc" -eq 0 ] || grep -qE '^\s*not ok [0-9]+' "$log" ||
 			not_ok "$what exited $rc with no failing test" "$log"

@@ -26,6 +26,7 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-6.1)
 ALL_STAGES=(build sparse checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
 	    vm-debian-7.2 vm-debug-6.1 demo-debian-7.2 vmhost)
 STAGES=$LOGDIR/stages.tsv
+JOBS=$(nproc)
 retries=0
 failures=()
 
@@ -82,7 +83,7 @@ stage_build() {
 	for k in "${KERNEL_MATRIX[@]}"; do
 		log=$LOGDIR/build-$k.log
 		# shellcheck disable=SC2046 # kbuild prints separate make arguments
-		if make -s $(kbuild "$k" "modules-$k") W=1 \
+		if make -s -j"$JOBS" $(kbuild "$k" "modules-$k") W=1 \
 			> "$log" 2>&1 && ! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF'; then
 			ok "modules build warning-free with W=1 on $k" "$log"
 		else
@@ -107,7 +108,7 @@ stage_sparse() {
 		# line keeps it on.  Not silent, so that kbuild's "CHECK" lines
 		# prove sparse ran on every file.
 		# shellcheck disable=SC2046 # kbuild prints separate make arguments
-		make $(kbuild "$k" "sparse-$k") W=1 C=2 KBUILD_CHECKSRC=2 > "$log" 2>&1
+		make -j"$JOBS" $(kbuild "$k" "sparse-$k") W=1 C=2 KBUILD_CHECKSRC=2 > "$log" 2>&1
 		if [ $? -eq 0 ] && ! grep -E 'warning:|error:' "$log" &&
 			[ "$(grep -c '^  CHECK ' "$log")" -ge "$(find modules -name '*.c' \
 				-not -name '*_kunit.c' -not -name '*.mod.c' | wc -l)" ]; then

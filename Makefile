@@ -52,10 +52,10 @@ ifneq ($(OUT),)
 	@rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 		--exclude '*.mod*' Kbuild modules $(MDIR)/
 endif
-	$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) W=$(W) $(if $(VMLAB_MODULES),VMLAB_MODULES="$(VMLAB_MODULES)") modules
+	+$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) W=$(W) $(if $(VMLAB_MODULES),VMLAB_MODULES="$(VMLAB_MODULES)") modules
 
 modules_clean:
-	$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) clean
+	+$(KBUILD_MAKE) -C $(KDIR) M=$(KBUILD_MDIR) clean
 
 userspace:
 	$(MAKE) -C userspace

@@ -49,25 +49,29 @@ deps() {
 # from bookworm-backports, through private sources and lists.
 QEMU_MIN=8.1
 qemu_deps() {
-	local have d
+	local have
 	have=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null |
 	       sed 's/^[0-9]*://; s/[+~-].*//')
 	dpkg --compare-versions "${have:-0}" ge "$QEMU_MIN" && return 0
-	d=$CACHE/apt-qemu
-	mkdir -p "$d/lists/partial" "$d/sourceparts"
-	cat > "$d/sources.list" <<-EOF
-	deb http://deb.debian.org/debian bookworm main
-	deb http://deb.debian.org/debian bookworm-updates main
-	deb http://deb.debian.org/debian-security bookworm-security main
-	deb http://deb.debian.org/debian bookworm-backports main
-	EOF
-	local opts=(-o "Dir::Etc::sourcelist=$d/sources.list"
-		    -o "Dir::Etc::sourceparts=$d/sourceparts"
-		    -o "Dir::State::Lists=$d/lists")
+	private_apt apt-qemu \
+		"deb http://deb.debian.org/debian bookworm main" \
+		"deb http://deb.debian.org/debian bookworm-updates main" \
+		"deb http://deb.debian.org/debian-security bookworm-security main" \
+		"deb http://deb.debian.org/debian bookworm-backports main"
 	log "installing QEMU >= $QEMU_MIN from bookworm-backports (have ${have:-none})"
-	apt-get "${opts[@]}" update -q >&2
-	DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install -y -q --no-install-recommends \
+	DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" install -y -q --no-install-recommends \
 		-t bookworm-backports qemu-system-x86 >&2
+}
+
+# extract_once TARBALL DIR: unpack a linux-source tarball into DIR unless a
+# complete unpack is already there.
+extract_once() {
+	local tar=$1 dir=$2
+	[ -e "$dir/.extracted" ] && return 0
+	log "extracting $tar"
+	rm -rf "$dir" && mkdir -p "$dir"
+	tar -xf "$tar" -C "$dir" --strip-components=1
+	touch "$dir/.extracted"
 }
 
 # Extracted once, shared by the debug kernel, checkpatch and kselftest headers.
@@ -75,12 +79,7 @@ source_tree() {
 	local ver dir
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	dir=$CACHE/src/linux-source-6.1-$ver
-	if [ ! -e "$dir/.extracted" ]; then
-		log "extracting $SRC_TAR"
-		rm -rf "$dir" && mkdir -p "$dir"
-		tar -xf "$SRC_TAR" -C "$dir" --strip-components=1
-		touch "$dir/.extracted"
-	fi
+	extract_once "$SRC_TAR" "$dir"
 	echo "$dir"
 }
 
@@ -155,20 +154,25 @@ fetch_debian() {
 	echo "$dir"
 }
 
-# bookworm-backports through private sources and lists directories.
-bpo_setup() {
-	local d=$CACHE/apt
+# private_apt NAME "deb ..." ...: point APT_OPTS at a sources file and a
+# lists directory of our own under $CACHE/NAME (the system's apt
+# configuration is never touched), updating the lists once a day.
+private_apt() {
+	local d=$CACHE/$1
+	shift
 	mkdir -p "$d/lists/partial" "$d/sourceparts"
-	cat > "$d/sources.list" <<-EOF
-	deb http://deb.debian.org/debian bookworm-backports main
-	EOF
+	printf '%s\n' "$@" > "$d/sources.list"
 	APT_OPTS=(-o "Dir::Etc::sourcelist=$d/sources.list"
 		  -o "Dir::Etc::sourceparts=$d/sourceparts"
 		  -o "Dir::State::Lists=$d/lists")
 	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
-		log "updating private backports lists"
+		log "updating the private lists in $d"
 		apt-get "${APT_OPTS[@]}" update -q >&2
 	fi
+}
+
+bpo_setup() {
+	private_apt apt "deb http://deb.debian.org/debian bookworm-backports main"
 }
 
 # The newest kernel: Debian unstable's, pinned here.  Move SID_RELEASE to
@@ -182,16 +186,7 @@ SID_MIRROR=http://deb.debian.org/debian
 SID_SOURCE_VERSION=${VMLAB_SID_SOURCE_VERSION:-7.2.13-1}
 
 sid_setup() {
-	local d=$CACHE/apt-sid
-	mkdir -p "$d/lists/partial" "$d/sourceparts"
-	echo "deb $SID_MIRROR sid main" > "$d/sources.list"
-	APT_OPTS=(-o "Dir::Etc::sourcelist=$d/sources.list"
-		  -o "Dir::Etc::sourceparts=$d/sourceparts"
-		  -o "Dir::State::Lists=$d/lists")
-	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
-		log "updating private unstable lists"
-		apt-get "${APT_OPTS[@]}" update -q >&2
-	fi
+	private_apt apt-sid "deb $SID_MIRROR sid main"
 }
 
 # objtool reads /proc: mount it in the chroot whenever the chroot is used.
@@ -347,12 +342,7 @@ sid_source_tree() {
 	local ch=$1 series=${SID_RELEASE%.*} dir
 	sid_kbuild_deps "$ch"
 	dir=$ch/usr/src/linux-source-$SID_SOURCE_VERSION
-	if [ ! -e "$dir/.extracted" ]; then
-		log "extracting linux-source-$series $SID_SOURCE_VERSION"
-		rm -rf "$dir" && mkdir -p "$dir"
-		tar -xf "$ch/usr/src/linux-source-$series.tar.xz" -C "$dir" --strip-components=1
-		touch "$dir/.extracted"
-	fi
+	extract_once "$ch/usr/src/linux-source-$series.tar.xz" "$dir"
 	echo "$dir"
 }
 

@@ -79,7 +79,7 @@ checkpatch:
 	tools/check.sh checkpatch
 
 sparse:
-	tools/check.sh sparse
+	tools/check.sh build
 
 host-tests:
 	tools/check.sh host-tests

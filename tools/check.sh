@@ -6,7 +6,7 @@
 #   tools/check.sh            everything below
 #   tools/check.sh STAGE...   only these stages
 #
-# Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-6.1), sparse (C=2 on
+# Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-6.1, with sparse on
 # 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
 # space), harness (the harness's own fixtures), vm-debian-6.1,
 # vm-debian-6.12, vm-debian-7.2, vm-debug-6.1 (KUnit, KASAN, lockdep,
@@ -23,7 +23,7 @@ KERNELS=$ROOT/tools/vmtest/kernels.sh
 VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
 KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-6.1)
-ALL_STAGES=(build sparse checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
+ALL_STAGES=(build checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
 	    vm-debian-7.2 vm-debug-6.1 demo-debian-7.2 vmhost)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)
@@ -58,16 +58,29 @@ add_tap() {
 
 kdir() { "$KERNELS" fetch "$1" | tail -1; }
 
-# make arguments that build the modules for kernel $1 in a private tree
-# named $2: inside the kernel's build chroot when it has one.
+# The host directory of the tree that builds the modules for kernel $1 in
+# this check: inside the kernel's build chroot when it has one (named
+# after this tree, since other clones share the chroot).
+build_dir() {
+	local dir ch
+	dir=$(kdir "$1")
+	if [ -e "$dir/chroot" ]; then
+		ch=$(cat "$dir/chroot")
+		echo "$ch/vmlab-build/check-$(sha1sum <<< "$ROOT" | cut -c1-12)-$1"
+	else
+		echo "$LOGDIR/modules-$1"
+	fi
+}
+
+# make arguments that build the modules for kernel $1 in build_dir.
 kbuild() {
 	local dir ch
 	dir=$(kdir "$1")
 	if [ -e "$dir/chroot" ]; then
 		ch=$(cat "$dir/chroot")
-		echo "CHROOT=$ch OUT=$ch/vmlab-build/$2 KDIR=/$(realpath --relative-to="$ch" "$dir/build")"
+		echo "CHROOT=$ch OUT=$(build_dir "$1") KDIR=/$(realpath --relative-to="$ch" "$dir/build")"
 	else
-		echo "OUT=.build/check/$2 KDIR=$dir/build"
+		echo "OUT=$(build_dir "$1") KDIR=$dir/build"
 	fi
 }
 
@@ -78,16 +91,30 @@ kernel_sources() {
 	find modules/include/uapi -name '*.h' 2>/dev/null | sort
 }
 
+# The Debian kernels' builds also run sparse.  The tree is built from
+# scratch, so that every file is compiled, and so checked, in this run.
+# Debian's 7.2 headers lack scripts/checker-valid.sh, so kbuild would turn
+# sparse off (with a notice): KBUILD_CHECKSRC=1 on the command line keeps
+# it on.  Not silent, so that kbuild's "CHECK" lines prove sparse ran on
+# every file.
 stage_build() {
-	local k log
+	local k log checks what sparse
 	for k in "${KERNEL_MATRIX[@]}"; do
 		log=$LOGDIR/build-$k.log
+		rm -rf "$(build_dir "$k")"
+		sparse=() checks=0 what="warning-free with W=1"
+		if [[ $k == debian-* ]]; then
+			sparse=(C=1 KBUILD_CHECKSRC=1)
+			checks=$(find modules -name '*.c' -not -name '*_kunit.c' -not -name '*.mod.c' | wc -l)
+			what="warning-free with W=1 and sparse"
+		fi
 		# shellcheck disable=SC2046 # kbuild prints separate make arguments
-		if make -s -j"$JOBS" $(kbuild "$k" "modules-$k") W=1 \
-			> "$log" 2>&1 && ! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF'; then
-			ok "modules build warning-free with W=1 on $k" "$log"
+		if make -j"$JOBS" $(kbuild "$k") W=1 "${sparse[@]}" > "$log" 2>&1 &&
+			! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF' &&
+			[ "$(grep -c '^  CHECK ' "$log")" -ge "$checks" ]; then
+			ok "modules build $what on $k" "$log"
 		else
-			not_ok "modules build with W=1 on $k" "$log"
+			not_ok "modules build $what on $k" "$log"
 		fi
 	done
 	log=$LOGDIR/build-userspace.log
@@ -96,27 +123,6 @@ stage_build() {
 	else
 		not_ok "user space or selftests build" "$log"
 	fi
-}
-
-stage_sparse() {
-	local k log
-	for k in debian-6.1 debian-6.12 debian-7.2; do
-		log=$LOGDIR/sparse-$k.log
-		# C=2 checks every file, built before or not.  Debian's 7.2
-		# headers lack scripts/checker-valid.sh, so kbuild would turn
-		# sparse off (with a notice): KBUILD_CHECKSRC=2 on the command
-		# line keeps it on.  Not silent, so that kbuild's "CHECK" lines
-		# prove sparse ran on every file.
-		# shellcheck disable=SC2046 # kbuild prints separate make arguments
-		make -j"$JOBS" $(kbuild "$k" "sparse-$k") W=1 C=2 KBUILD_CHECKSRC=2 > "$log" 2>&1
-		if [ $? -eq 0 ] && ! grep -E 'warning:|error:' "$log" &&
-			[ "$(grep -c '^  CHECK ' "$log")" -ge "$(find modules -name '*.c' \
-				-not -name '*_kunit.c' -not -name '*.mod.c' | wc -l)" ]; then
-			ok "sparse clean on $k" "$log"
-		else
-			not_ok "sparse on $k" "$log"
-		fi
-	done
 }
 
 stage_checkpatch() {
@@ -214,7 +220,6 @@ for st in "${stages[@]}"; do
 	echo "check: === $st"
 	case $st in
 	build) stage_build ;;
-	sparse) stage_sparse ;;
 	checkpatch) stage_checkpatch ;;
 	host-tests) stage_host_tests ;;
 	harness) stage_harness ;;

@@ -14,13 +14,15 @@ n=0 pass=0 fail=0
 # expect NAME EXIT-STATUS REGEX... -- vmtest args...
 # Every REGEX must match a line of the output; !REGEX must match none.
 expect() {
-	local name=$1 want_rc=$2 out rc re good=1 regexes=()
+	local name=$1 want_rc=$2 out rc re start good=1 regexes=()
 	shift 2
 	while [ "$1" != -- ]; do regexes+=("$1"); shift; done
 	shift
 	n=$((n + 1))
+	start=$SECONDS
 	out=$("$VMTEST" --quiet --modules core "$@" 2>&1)
 	rc=$?
+	echo "# $name: $((SECONDS - start)) s"
 	printf '%s\n' "$out" > "$LOGS/last.out"
 	[ "$rc" -eq "$want_rc" ] || good=0
 	for re in "${regexes[@]}"; do

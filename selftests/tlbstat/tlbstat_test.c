@@ -345,9 +345,11 @@ static int read_percpu(uint64_t rows[][PCOLS], int max, char *buf, size_t len)
  * Per CPU.  The test runs on CPU 0, so every round it starts is CPU 0's;
  * each spinner CPU serves the rounds, and each receipt follows a TLB-row
  * increment on that CPU (received <= TLB row, per CPU, exactly).  A round
- * skips a CPU that is momentarily lazy (running a kernel thread): hence
- * "at least 3/4 of the rounds" for the spinners.  Frozen (disabled), the
- * rows add up to the totals in stats exactly.
+ * skips a CPU that is momentarily lazy (running a kernel thread), and how
+ * often depends on the kernel: on the debug kernel a spinner missed 9 of
+ * 32 rounds.  So each spinner must have served some round (a receipt
+ * counted on the wrong CPU leaves a spinner at 0), not a fixed share.
+ * Frozen (disabled), the rows add up to the totals in stats exactly.
  */
 TEST_F(tlb, percpu_rows)
 {
@@ -383,7 +385,7 @@ TEST_F(tlb, percpu_rows)
 		       (unsigned long long)(row1[cpu] - row0[cpu]));
 		ASSERT_LE(rows[cpu][1], row1[cpu] - row0[cpu]);
 		if (cpu >= 1 && cpu <= k)
-			ASSERT_GE(rows[cpu][1], (uint64_t)(32 * 3 / 4));
+			ASSERT_LT(0ULL, rows[cpu][1]);
 	}
 }
 

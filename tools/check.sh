@@ -4,7 +4,8 @@
 # `make check`: every vmlab test, in order of cost.
 #
 #   tools/check.sh            everything below
-#   tools/check.sh STAGE...   only these stages
+#   tools/check.sh STAGE...   only these stages (A+B: A and B side by side;
+#                             A,B: one after the other within such a lane)
 #
 # Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-6.1, with sparse on
 # 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
@@ -23,8 +24,12 @@ KERNELS=$ROOT/tools/vmtest/kernels.sh
 VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
 KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-6.1)
-ALL_STAGES=(build checkpatch host-tests harness vm-debian-6.1 vm-debian-6.12
-	    vm-debian-7.2 vm-debug-6.1 demo-debian-7.2 vmhost)
+# A+B runs stages (or comma-separated sequences of stages) A and B side by
+# side: the debug kernel's VM run takes as long as the three Debian ones.
+# shellcheck disable=SC2054 # commas separate the stages of one lane
+ALL_STAGES=(build checkpatch host-tests harness
+	    vm-debug-6.1+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
+	    demo-debian-7.2+vmhost)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)
 retries=0
@@ -212,11 +217,9 @@ for k in "${KERNEL_MATRIX[@]}"; do
 	"$KERNELS" fetch "$k" > /dev/null || not_ok "kernel $k could not be provided"
 done
 
-start=$SECONDS
-stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
-for st in "${stages[@]}"; do
-	t=$SECONDS
+# run_stage STAGE: one stage, its verdicts into $STAGES, failures and retries.
+run_stage() {
+	local st=$1 t=$SECONDS
 	echo "check: === $st"
 	case $st in
 	build) stage_build ;;
@@ -229,6 +232,53 @@ for st in "${stages[@]}"; do
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
 	echo "check: === $st took $((SECONDS - t)) s"
+}
+
+# run_lane N STAGE,STAGE...: stages one after the other, in a subshell
+# whose verdicts, failures and retries land in files that run_group reads.
+run_lane() {
+	local lane=$LOGDIR/lane-$1 st
+	STAGES=$lane.tsv
+	failures=()
+	retries=0
+	: > "$STAGES"
+	IFS=, read -ra lane_stages <<< "$2"
+	for st in "${lane_stages[@]}"; do
+		run_stage "$st"
+	done > "$lane.out" 2>&1
+	printf '%s\n' "${failures[@]}" | grep . > "$lane.failures"
+	echo "$retries" > "$lane.retries"
+}
+
+# run_group LANE+LANE...: lanes side by side (a VM under TCG keeps about
+# one host CPU busy for most of its run), reported in order.
+run_group() {
+	local lanes i f t=$SECONDS
+	IFS=+ read -ra lanes <<< "$1"
+	if [ ${#lanes[@]} -eq 1 ] && [[ $1 != *,* ]]; then
+		run_stage "$1"
+		return
+	fi
+	for i in "${!lanes[@]}"; do
+		run_lane "$i" "${lanes[$i]}" &
+	done
+	wait
+	for i in "${!lanes[@]}"; do
+		cat "$LOGDIR/lane-$i.out"
+		cat "$LOGDIR/lane-$i.tsv" >> "$STAGES"
+		while IFS= read -r f; do
+			failures+=("$f")
+		done < "$LOGDIR/lane-$i.failures"
+		retries=$((retries + $(cat "$LOGDIR/lane-$i.retries")))
+	done
+	echo "check: === $1 took $((SECONDS - t)) s"
+}
+
+start=$SECONDS
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
+for st in "${stages[@]}"; do
+	run_group "$st"
 done
 
 echo "check: finished in $((SECONDS - start)) s"

@@ -8,8 +8,13 @@
 #   tools/bench.sh [MODULE...]
 #
 # VMLAB_KERNEL=NAME (make bench K=NAME) runs them on another kernel.
+#
+# Benchmarks measure work spread over the guest's CPUs, so their VMs run
+# multi-threaded TCG (VMLAB_TCG_THREAD=multi), as when their tables were
+# measured; a QEMU crash there costs a re-run, not a red make check.
 
 set -uo pipefail
+export VMLAB_TCG_THREAD=${VMLAB_TCG_THREAD:-multi}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rc=0
 mods=("$@")

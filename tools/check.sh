@@ -277,6 +277,13 @@ run_group() {
 start=$SECONDS
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
+# Every name first: a lane runs in a subshell, where a bad one would be lost.
+for st in $(printf '%s\n' "${stages[@]}" | tr '+,' '\n'); do
+	case $st in
+	build | checkpatch | host-tests | harness | vm-* | demo-* | vmhost) ;;
+	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
+	esac
+done
 for st in "${stages[@]}"; do
 	run_group "$st"
 done

@@ -13,7 +13,7 @@
 #
 # VMLAB_MODULES="core tlbstat" builds a subset of the modules.
 # OUT=DIR builds the modules in a copy of the sources under DIR, so that several
-# kernels' objects never mix in the work tree (the harness uses .build/<kernel>).
+# kernels' objects never mix in the work tree (the harness uses .build/modules/).
 # CHROOT=DIR builds them inside a chroot (see below).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build

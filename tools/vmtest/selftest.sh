@@ -65,8 +65,8 @@ SRC=$("$HERE/kernels.sh" source)
 echo "TAP version 13"
 echo "1..8"
 # The debug kernel's run takes longest (KASAN, three kmemleak scans) and
-# mostly keeps one host CPU busy: it runs beside the others.  They start
-# once its build is done, as vmtest builds user space in this tree.
+# mostly keeps one host CPU busy: it runs beside the others, which start
+# once its build is done (builds want both CPUs).
 run_vmtest leak --kernel debug-6.1 --suite core --no-kunit --fixture leak --log "$LOGS/leak" &
 leak=$!
 while kill -0 $leak 2>/dev/null && [ ! -e "$LOGS/leak/qemu.cmd" ]; do

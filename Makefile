@@ -9,7 +9,7 @@
 #   make check           every test: builds, checkpatch, sparse, host tests, VM suites
 #   make bench [K=NAME]  benchmarks against the anchors, in the test VM (default debian-6.1)
 #   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debian-7.2,
-#                        debug-6.1)
+#                        debug-7.2, debug-6.1)
 #
 # VMLAB_MODULES="core tlbstat" builds a subset of the modules.
 # OUT=DIR builds the modules in a copy of the sources under DIR, so that several

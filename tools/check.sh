@@ -7,10 +7,10 @@
 #   tools/check.sh STAGE...   only these stages (A+B: A and B side by side;
 #                             A,B: one after the other within such a lane)
 #
-# Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-6.1, with sparse on
+# Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-7.2, with sparse on
 # 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
 # space), harness (the harness's own fixtures), vm-debian-6.1,
-# vm-debian-6.12, vm-debian-7.2, vm-debug-6.1 (KUnit, KASAN, lockdep,
+# vm-debian-6.12, vm-debian-7.2, vm-debug-7.2 (KUnit, KASAN, lockdep,
 # kmemleak), demo-debian-7.2 (make demo on the newest kernel), vmhost
 # (selftests/*/vmhost_*.sh).
 #
@@ -23,12 +23,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KERNELS=$ROOT/tools/vmtest/kernels.sh
 VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
-KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-6.1)
+KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # A+B runs stages (or comma-separated sequences of stages) A and B side by
 # side: the debug kernel's VM run takes as long as the three Debian ones.
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build checkpatch host-tests harness
-	    vm-debug-6.1+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
+	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
 	    demo-debian-7.2+vmhost)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)

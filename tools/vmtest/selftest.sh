@@ -67,7 +67,7 @@ echo "1..8"
 # The debug kernel's run takes longest (KASAN, three kmemleak scans) and
 # mostly keeps one host CPU busy: it runs beside the others, which start
 # once its build is done (builds want both CPUs).
-run_vmtest leak --kernel debug-6.1 --suite core --no-kunit --fixture leak --log "$LOGS/leak" &
+run_vmtest leak --kernel debug-7.2 --suite core --no-kunit --fixture leak --log "$LOGS/leak" &
 leak=$!
 while kill -0 $leak 2>/dev/null && [ ! -e "$LOGS/leak/qemu.cmd" ]; do
 	sleep 1

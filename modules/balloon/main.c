@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/build_bug.h>
-#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -20,10 +19,7 @@
 #include <linux/vmstat.h>
 
 #include "internal.h"
-
-/* Largest target: its size in bytes still fits in a u64. */
-#define VB_MAX_TARGET (U64_MAX >> PAGE_SHIFT)
-#define VB_MAX_INPUT 32
+#include "target.h"
 
 static const char * const vb_counter_names[] = {
 	[VB_INFLATED] = "inflated_pages",
@@ -42,6 +38,8 @@ static const char * const vb_counter_names[] = {
 	[VB_GUARD_PAUSES] = "guard_pauses",
 	[VB_GUARD_PAUSED_MS] = "guard_paused_ms",
 	[VB_HELPER_INFLATED] = "helper_inflated_pages",
+	[VB_DEFLATE_BATCHES] = "deflate_batches",
+	[VB_DEFLATE_STALLS] = "deflate_stalls",
 };
 
 static_assert(ARRAY_SIZE(vb_counter_names) == VB_NR_COUNTERS);
@@ -70,38 +68,11 @@ struct vb_balloon vb = {
 	},
 };
 
-/*
- * "N" is a page count; "N" with a K/M/G/T suffix is a size in bytes,
- * rounded up to whole pages.
- */
-static int vb_parse_target(char *buf, size_t count, unsigned long *pages)
-{
-	size_t len = count;
-	bool size;
-	u64 val;
-	int ret;
-
-	if (memchr(buf, '\0', count))
-		return -EINVAL;
-	ret = vmlab_parse_u64(buf, true, &val);
-	if (ret)
-		return ret;
-	if (len && buf[len - 1] == '\n')
-		len--;
-	size = len && isalpha(buf[len - 1]);
-	if (size)
-		val = (val >> PAGE_SHIFT) + !!(val & ~PAGE_MASK);
-	if (val > VB_MAX_TARGET)
-		return -ERANGE;
-	*pages = val;
-	return 0;
-}
-
 static ssize_t vb_target_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	char buf[VB_MAX_INPUT];
-	unsigned long pages;
+	char buf[VB_TARGET_MAX_INPUT];
+	u64 pages;
 	int ret;
 
 	ret = vmlab_user_input("target_pages", buf, sizeof(buf), ubuf, count, ppos);

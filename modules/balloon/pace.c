@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Pacing policy of the working-set guard (see pace.h and
- * Documentation/balloon.rst, "The working-set guard").
+ * Documentation/balloon.rst, "The working-set guard"), and the worker's
+ * wait after a deflation step that found nothing to take.
  */
 #include <linux/export.h>
 #include <linux/limits.h>
@@ -75,6 +76,25 @@ void vb_pace_decide(const struct vb_pace_params *p,
 	out->pages = min(budget, p->batch);
 }
 EXPORT_SYMBOL_GPL(vb_pace_decide);
+
+/**
+ * vb_pace_deflate_wait - how long the worker waits after a deflation step
+ * @got: pages the step gave back
+ * @left: pages still above the target after it
+ * @retry_ms: the retry_ms knob
+ *
+ * A step that gave back nothing while pages are left found every one of
+ * them isolated by compaction (or locked on their way there); they come
+ * back when the migration ends, not sooner for asking, so running again
+ * at once would only spin the worker's CPU until then.
+ *
+ * Return: 0 to run again at once, else @retry_ms.
+ */
+u64 vb_pace_deflate_wait(u64 got, u64 left, u64 retry_ms)
+{
+	return !got && left ? retry_ms : 0;
+}
+EXPORT_SYMBOL_GPL(vb_pace_deflate_wait);
 
 const char *vb_pace_mode_name(enum vb_pace_mode mode)
 {

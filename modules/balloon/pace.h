@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The balloon's pacing policy: how many pages the next inflation step may
- * take, given the guest's reclaim signals.  Pure arithmetic with no kernel
- * state, so that KUnit checks the very code the worker runs.
+ * take, given the guest's reclaim signals, and when the next deflation
+ * step runs.  Pure arithmetic with no kernel state, so that KUnit checks
+ * the very code the worker runs.
  */
 #ifndef _VMLAB_BALLOON_PACE_H
 #define _VMLAB_BALLOON_PACE_H
@@ -60,5 +61,6 @@ u64 vb_pace_rate(u64 events, u64 ms);
 void vb_pace_decide(const struct vb_pace_params *p,
 		    const struct vb_pace_signals *s, struct vb_pace_step *out);
 const char *vb_pace_mode_name(enum vb_pace_mode mode);
+u64 vb_pace_deflate_wait(u64 got, u64 left, u64 retry_ms);
 
 #endif /* _VMLAB_BALLOON_PACE_H */

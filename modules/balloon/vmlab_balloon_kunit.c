@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the balloon's pacing policy (pace.c), the same code the
- * worker runs: rates, the pause threshold, full speed while memory is
- * free, the paced budget and its overflow edges.
+ * KUnit tests for the balloon's pacing policy (pace.c) and target parser
+ * (target.c), the same code the module runs: rates, the pause threshold,
+ * full speed while memory is free, the paced budget and its overflow
+ * edges, the wait after a deflation step that took nothing, and what each
+ * write to target_pages means.
  */
 #include <kunit/test.h>
+#include <linux/errno.h>
 #include <linux/limits.h>
+#include <linux/string.h>
 
 #include "pace.h"
+#include "target.h"
 
 static const struct vb_pace_params defaults = {
 	.batch = 1024, .rate = 2560, .threshold = 200, .free_margin = 1000,
@@ -200,6 +205,91 @@ static void mode_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vb_pace_mode_name(VB_PACE_PAUSED + 1), "unknown");
 }
 
+/*
+ * Nothing taken while pages are left: they are all isolated, so wait
+ * retry_ms rather than spin.  Anything taken, or nothing left: go on.
+ */
+static void deflate_waits_only_without_progress(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(0, 1, 200), 200ULL);
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(0, U64_MAX, 10), 10ULL);
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(1, 1, 200), 0ULL);
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(1, 0, 200), 0ULL);
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(0, 0, 200), 0ULL);
+	KUNIT_EXPECT_EQ(test, vb_pace_deflate_wait(256, 65280, 200), 0ULL);
+}
+
+struct target_case {
+	const char *in;
+	size_t len;	/* 0: strlen(in) */
+	int ret;
+	u64 pages;
+};
+
+static const struct target_case target_cases[] = {
+	/* Page counts, decimal and hex (the hex ones once read as bytes). */
+	{ "0", 0, 0, 0 }, { "100", 0, 0, 100 }, { "100\n", 0, 0, 100 },
+	{ "010", 0, 0, 10 }, { "0xff", 0, 0, 255 }, { "0xfe", 0, 0, 254 },
+	{ "0xa", 0, 0, 10 }, { "0XA", 0, 0, 10 }, { "0xFF\n", 0, 0, 255 },
+	{ "0x10", 0, 0, 16 }, { "0x0", 0, 0, 0 },
+	{ "0xfffffffffffff", 0, 0, VB_MAX_TARGET },
+	{ "4503599627370495", 0, 0, VB_MAX_TARGET },
+	/* Sizes in bytes, rounded up to whole pages. */
+	{ "0K", 0, 0, 0 }, { "4K", 0, 0, 1 }, { "5k", 0, 0, 2 },
+	{ "4096K", 0, 0, 1024 }, { "1M", 0, 0, 256 }, { "1m\n", 0, 0, 256 },
+	{ "3G", 0, 0, 786432 }, { "1t", 0, 0, 268435456 },
+	{ "16777215T", 0, 0, VB_MAX_TARGET - (1ULL << 28) + 1 },
+	/* Malformed. */
+	{ "", 0, -EINVAL }, { "\n", 0, -EINVAL }, { "0x", 0, -EINVAL },
+	{ "0x\n", 0, -EINVAL }, { "0xK", 0, -EINVAL }, { "0x10K", 0, -EINVAL },
+	{ "0x1g", 0, -EINVAL }, { "0xfg", 0, -EINVAL }, { "0x0x5", 0, -EINVAL },
+	{ "0x+5", 0, -EINVAL }, { "0x-5", 0, -EINVAL }, { "00x5", 0, -EINVAL },
+	{ "12Q", 0, -EINVAL }, { "1M5", 0, -EINVAL }, { "1a", 0, -EINVAL },
+	{ "K", 0, -EINVAL }, { "1KB", 0, -EINVAL }, { "1KK", 0, -EINVAL },
+	{ "1.5M", 0, -EINVAL }, { "1 K", 0, -EINVAL }, { " 5", 0, -EINVAL },
+	{ "5 ", 0, -EINVAL }, { "5\n\n", 0, -EINVAL }, { "1K\n\n", 0, -EINVAL },
+	{ "\n5", 0, -EINVAL }, { "+5", 0, -EINVAL }, { "-1", 0, -EINVAL },
+	{ "-4K", 0, -EINVAL }, { "5\0", 2, -EINVAL }, { "1\0K", 3, -EINVAL },
+	{ "0b101", 0, -EINVAL }, { "1e3", 0, -EINVAL },
+	{ "12345678901234567890123456789012", 0, -EINVAL },
+	/* Too large: the number, the size in bytes, or the page count. */
+	{ "18446744073709551616", 0, -ERANGE },
+	{ "0x10000000000000000", 0, -ERANGE },
+	{ "16777216T", 0, -ERANGE }, { "17179869184G", 0, -ERANGE },
+	{ "4503599627370496", 0, -ERANGE }, { "0x10000000000000", 0, -ERANGE },
+};
+
+static void target_parse(struct kunit *test)
+{
+	const struct target_case *c;
+	unsigned int i;
+	u64 pages;
+
+	for (i = 0; i < ARRAY_SIZE(target_cases); i++) {
+		c = &target_cases[i];
+		pages = 12345;
+		KUNIT_EXPECT_EQ_MSG(test, vb_parse_target(c->in, c->len ?: strlen(c->in),
+							  &pages),
+				    c->ret, "input #%u \"%s\"", i, c->in);
+		/* Untouched on failure: the caller's target stays as it was. */
+		KUNIT_EXPECT_EQ_MSG(test, pages, c->ret ? 12345ULL : c->pages,
+				    "input #%u \"%s\"", i, c->in);
+	}
+}
+
+/* The input need not be NUL-terminated: only @count bytes are read. */
+static void target_parse_reads_count_bytes(struct kunit *test)
+{
+	u64 pages = 0;
+
+	KUNIT_EXPECT_EQ(test, vb_parse_target("0xffQ", 4, &pages), 0);
+	KUNIT_EXPECT_EQ(test, pages, 255ULL);
+	KUNIT_EXPECT_EQ(test, vb_parse_target("12K", 2, &pages), 0);
+	KUNIT_EXPECT_EQ(test, pages, 12ULL);
+	KUNIT_EXPECT_EQ(test, vb_parse_target("5", 0, &pages), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pages, 12ULL);
+}
+
 static struct kunit_case vb_pace_cases[] = {
 	KUNIT_CASE(pace_rate_edges),
 	KUNIT_CASE(guard_off_is_full_speed),
@@ -208,6 +298,9 @@ static struct kunit_case vb_pace_cases[] = {
 	KUNIT_CASE(full_while_memory_is_free),
 	KUNIT_CASE(paced_budget),
 	KUNIT_CASE(mode_names),
+	KUNIT_CASE(deflate_waits_only_without_progress),
+	KUNIT_CASE(target_parse),
+	KUNIT_CASE(target_parse_reads_count_bytes),
 	{}
 };
 
@@ -218,5 +311,5 @@ static struct kunit_suite vb_pace_suite = {
 
 kunit_test_suite(vb_pace_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the vmlab balloon's pacing policy");
+MODULE_DESCRIPTION("KUnit tests for the vmlab balloon's pacing policy and target parser");
 MODULE_LICENSE("GPL");

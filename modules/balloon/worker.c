@@ -225,39 +225,73 @@ static unsigned long vb_inflate(unsigned long nr)
 	return done;
 }
 
+/*
+ * Pages taken off the list per hold of the balloon's list lock.  The
+ * dequeue runs with interrupts off (spin_lock_irqsave()), so taking a
+ * multi-GiB balloon in one hold would keep them off for seconds: RCU
+ * stalls and the hard-lockup detector.  256 pages is 1 MiB, the same as
+ * the default oom_pages.
+ */
+#define VB_DEFLATE_BATCH 256
+
+/* One hold of the list lock: up to @nr pages off the list, then freed. */
+static size_t vb_deflate_batch(size_t nr)
+{
+	struct page *page, *next;
+	LIST_HEAD(pages);
+	size_t n;
+
+	n = balloon_page_list_dequeue(&vb.bdi, &pages, nr);
+	if (!n)
+		return 0;
+	list_for_each_entry_safe(page, next, &pages, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+	atomic_long_sub(n, &vb.actual);
+	vmlab_counter_inc(&vb.counters, VB_DEFLATE_BATCHES);
+	return n;
+}
+
 /**
  * vb_deflate - give up to @nr pages back to the page allocator
  * @nr: pages wanted
  * @cause: who asked, for the counters
  *
- * Safe from any sleeping context and concurrently with itself: the list
- * variant of dequeue takes what is there and skips pages that compaction
- * holds, instead of treating an empty list as a bug.
+ * Safe from any sleeping context (the worker, the OOM notifier chain,
+ * which is a blocking one, reclaim's shrinker calls, unload) and
+ * concurrently with itself: the list variant of dequeue takes what is
+ * there and skips pages that compaction holds, instead of treating an
+ * empty list as a bug.  Pages go in batches of VB_DEFLATE_BATCH, with a
+ * chance to reschedule between them.
  *
  * Return: pages freed, possibly fewer than @nr.
  */
 unsigned long vb_deflate(unsigned long nr, enum vb_cause cause)
 {
 	u64 start = ktime_get_ns();
-	struct page *page, *next;
-	LIST_HEAD(pages);
-	size_t n;
+	unsigned long done = 0;
+	size_t n, want;
 
-	n = balloon_page_list_dequeue(&vb.bdi, &pages, nr);
-	list_for_each_entry_safe(page, next, &pages, lru) {
-		list_del(&page->lru);
-		put_page(page);
+	might_sleep();
+	while (done < nr) {
+		want = min_t(unsigned long, nr - done, VB_DEFLATE_BATCH);
+		n = vb_deflate_batch(want);
+		done += n;
+		/* Fewer than asked: the rest is isolated, or already gone. */
+		if (n < want)
+			break;
+		cond_resched();
 	}
-	atomic_long_sub(n, &vb.actual);
 
-	vmlab_counter_add(&vb.counters, VB_DEFLATED, n);
+	vmlab_counter_add(&vb.counters, VB_DEFLATED, done);
 	vmlab_counter_inc(&vb.counters, VB_DEFLATE_OPS);
 	vmlab_counter_add(&vb.counters, VB_DEFLATE_NS, ktime_get_ns() - start);
 	if (cause == VB_CAUSE_OOM)
-		vmlab_counter_add(&vb.counters, VB_OOM_DEFLATED, n);
+		vmlab_counter_add(&vb.counters, VB_OOM_DEFLATED, done);
 	else if (cause == VB_CAUSE_SHRINKER)
-		vmlab_counter_add(&vb.counters, VB_SHRINK_DEFLATED, n);
-	return n;
+		vmlab_counter_add(&vb.counters, VB_SHRINK_DEFLATED, done);
+	return done;
 }
 
 /* Unload: every page goes back, including any compaction holds right now. */
@@ -391,6 +425,27 @@ static unsigned long vb_inflate_step(unsigned long want)
 	return 0;
 }
 
+/*
+ * One deflation step; returns the delay before the next one, in jiffies.
+ * Pages that compaction holds isolated stay counted in actual but cannot
+ * be dequeued: when they are all that is left, requeueing at once would
+ * spin the worker until compaction puts them back.
+ */
+static unsigned long vb_deflate_step(unsigned long over)
+{
+	unsigned long got;
+	long left;
+	u64 ms;
+
+	got = vb_deflate(min_t(u64, over, vb_tunable(VB_T_BATCH)), VB_CAUSE_TARGET);
+	/* Afresh: the OOM notifier or the shrinker may have deflated too. */
+	left = atomic_long_read(&vb.actual) - (long)READ_ONCE(vb.target);
+	ms = vb_pace_deflate_wait(got, max(left, 0L), vb_tunable(VB_T_RETRY_MS));
+	if (ms)
+		vmlab_counter_inc(&vb.counters, VB_DEFLATE_STALLS);
+	return msecs_to_jiffies(ms);
+}
+
 static void vb_work_fn(struct kthread_work *work)
 {
 	long actual = atomic_long_read(&vb.actual);
@@ -410,8 +465,7 @@ static void vb_work_fn(struct kthread_work *work)
 	if (actual > target) {
 		vb_leave_pause();
 		vb_set_state(VB_DEFLATING);
-		vb_deflate(min_t(u64, actual - target, vb_tunable(VB_T_BATCH)),
-			   VB_CAUSE_TARGET);
+		delay = vb_deflate_step(actual - target);
 	} else {
 		until = READ_ONCE(vb.backoff_until);
 		if (time_before(jiffies, until)) {

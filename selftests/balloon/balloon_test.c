@@ -24,12 +24,42 @@ TEST_F(balloon, target_counts_and_sizes)
 	ASSERT_EQ(1ULL, target());
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "5k\n"));
 	ASSERT_EQ(2ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "4096K"));
+	ASSERT_EQ(1024ULL, target());
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "1m\n"));
+	ASSERT_EQ(256ULL, target());
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "1M"));
 	ASSERT_EQ(256ULL, target());
 	ASSERT_EQ(0, wait_actual(256, 30));
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
 	ASSERT_EQ(0ULL, target());
 	ASSERT_EQ(0, wait_actual(0, 30));
+}
+
+/*
+ * A 0x number is a page count, whatever its last digit: 0xff once read as
+ * 255 bytes (one page), since a trailing a-f was taken for a size suffix.
+ * Decimal is base 10 even with a leading zero.
+ */
+TEST_F(balloon, hex_targets_are_page_counts)
+{
+	static const struct { const char *in; uint64_t pages; } good[] = {
+		{ "0xa", 10 }, { "0XA", 10 }, { "0xfe", 254 }, { "0xFE\n", 254 },
+		{ "0x10", 16 }, { "010", 10 }, { "0x0", 0 }, { "0xff", 255 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ASSERT_EQ(0, vmlab_write(M, "target_pages", good[i].in)) {
+			TH_LOG("input '%s'", good[i].in);
+		}
+		EXPECT_EQ(good[i].pages, target()) {
+			TH_LOG("input '%s'", good[i].in);
+		}
+	}
+	/* The balloon holds the 255 pages, not one. */
+	ASSERT_EQ(0, wait_actual(255, 30));
+	EXPECT_EQ(255ULL, field_of_status("target_pages"));
 }
 
 TEST_F(balloon, bad_targets_rejected)
@@ -39,10 +69,17 @@ TEST_F(balloon, bad_targets_rejected)
 		{ "abc", 3, -EINVAL }, { "1.5M", 4, -EINVAL }, { "1KB", 3, -EINVAL },
 		{ "M", 1, -EINVAL }, { "", 0, -EINVAL }, { "\n", 1, -EINVAL },
 		{ "12 34", 5, -EINVAL }, { "5\0", 2, -EINVAL },
+		/* hex: digits only, no size suffix; one newline at most */
+		{ "0x", 2, -EINVAL }, { "0x\n", 3, -EINVAL }, { "0xK", 3, -EINVAL },
+		{ "0x10K", 5, -EINVAL }, { "0x+5", 4, -EINVAL }, { "0x0x5", 5, -EINVAL },
+		{ "12Q", 3, -EINVAL }, { "1M5", 3, -EINVAL }, { "1a", 2, -EINVAL },
+		{ " 5", 2, -EINVAL }, { "5 ", 2, -EINVAL }, { "5\n\n", 3, -EINVAL },
 		{ "18446744073709551616", 20, -ERANGE },
+		{ "0x10000000000000000", 19, -ERANGE },
 		{ "16777216T", 9, -ERANGE },
 		/* 2^52 pages is 2^64 bytes: one more than the largest target */
 		{ "4503599627370496", 16, -ERANGE },
+		{ "0x10000000000000", 16, -ERANGE },
 		{ "99999999999999999999999999999999999", 35, -EINVAL },
 	};
 	char path[256];
@@ -189,6 +226,39 @@ TEST_F(balloon, concurrent_targets_end_at_last)
 	/* And a single write after the storm wins outright. */
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "1000"));
 	ASSERT_EQ(0, wait_actual(1000, 60));
+}
+
+/*
+ * One worker step deflates 16384 pages (batch_pages 65536), but takes them
+ * off the list 256 at a time: the dequeue runs with interrupts off, and
+ * once held them off for the whole step.  No step finds every page
+ * isolated, so none waits (deflate_stalls).
+ */
+TEST_F(balloon, deflate_takes_bounded_batches)
+{
+	const uint64_t n = 16384;
+	uint64_t b0, o0, d0, s0, m0;
+
+	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write(M, "batch_pages", "65536"));
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
+	ASSERT_EQ(0, wait_actual(n, 60));
+	b0 = stat_of("deflate_batches");
+	o0 = stat_of("deflate_ops");
+	d0 = stat_of("deflated_pages");
+	s0 = stat_of("deflate_stalls");
+	m0 = vmstat("balloon_migrate");
+	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));
+	ASSERT_EQ(0, wait_actual(0, 60));
+	TH_LOG("%llu pages in %llu batches, %llu ops; %llu migrated meanwhile",
+	       (unsigned long long)(stat_of("deflated_pages") - d0),
+	       (unsigned long long)(stat_of("deflate_batches") - b0),
+	       (unsigned long long)(stat_of("deflate_ops") - o0),
+	       (unsigned long long)(vmstat("balloon_migrate") - m0));
+	EXPECT_EQ(n, stat_of("deflated_pages") - d0);
+	EXPECT_EQ(1ULL, stat_of("deflate_ops") - o0);
+	EXPECT_EQ(n / 256, stat_of("deflate_batches") - b0);
+	EXPECT_EQ(0ULL, stat_of("deflate_stalls") - s0);
 }
 
 /* rmmod with 16 MiB inflated gives back all of it. */

@@ -6,38 +6,50 @@
 
 #include "profile.h"
 
+/*
+ * The module's rule (modules/balloon/target.c): "0x" and hex digits, or
+ * decimal digits (base 10, leading zeros too) with an optional K/M/G/T;
+ * hex takes no suffix, since its digits a-f are not sizes.
+ */
 int vbp_parse_target(const char *s, uint64_t *pages)
 {
+	static const char dec[] = "0123456789", hex[] = "0123456789abcdefABCDEF";
 	unsigned int shift = 0;
-	char buf[64], *end;
+	char buf[64], *num, *end;
 	size_t len = strlen(s);
+	int is_hex;
 	uint64_t v;
 
 	if (!len || len >= sizeof(buf) || !isdigit((unsigned char)s[0]))
 		return -EINVAL;
 	memcpy(buf, s, len + 1);
-	switch (toupper((unsigned char)buf[len - 1])) {
-	case 'K':
-		shift = 10;
-		break;
-	case 'M':
-		shift = 20;
-		break;
-	case 'G':
-		shift = 30;
-		break;
-	case 'T':
-		shift = 40;
-		break;
+	is_hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
+	if (!is_hex) {
+		switch (toupper((unsigned char)buf[len - 1])) {
+		case 'K':
+			shift = 10;
+			break;
+		case 'M':
+			shift = 20;
+			break;
+		case 'G':
+			shift = 30;
+			break;
+		case 'T':
+			shift = 40;
+			break;
+		}
 	}
 	if (shift)
 		buf[--len] = '\0';
+	num = is_hex ? buf + 2 : buf;
+	/* strtoull() would take spaces, a sign or a second "0x". */
+	if (!*num || strspn(num, is_hex ? hex : dec) != strlen(num))
+		return -EINVAL;
 	errno = 0;
-	v = strtoull(buf, &end, 0);
+	v = strtoull(num, &end, is_hex ? 16 : 10);
 	if (errno == ERANGE)
 		return -ERANGE;
-	if (end == buf || *end)
-		return -EINVAL;
 	if (shift) {
 		if (v > (UINT64_MAX >> shift))
 			return -ERANGE;

@@ -21,7 +21,7 @@ int main(void)
 	uint64_t v[] = { 5, 1, 4, 2, 3, 10, 9, 8, 7, 6 };
 	uint64_t one[] = { 42 };
 
-	printf("TAP version 13\n1..23\n");
+	printf("TAP version 13\n1..31\n");
 	check(target_is("100", 0, 100), "page count");
 	check(target_is("0x10", 0, 16), "hex page count");
 	check(target_is("4K", 0, 1), "4K is one page");
@@ -34,6 +34,17 @@ int main(void)
 	check(target_is("18446744073709551616", -ERANGE, 0), "u64 overflow");
 	check(target_is("16777216T", -ERANGE, 0), "size overflow");
 	check(target_is("4503599627370496", -ERANGE, 0), "pages beyond 2^64 bytes");
+	check(target_is("0xff", 0, 255), "hex ending in a-f is a page count");
+	check(target_is("0XA", 0, 10), "upper-case hex");
+	check(target_is("010", 0, 10), "leading zero is still decimal");
+	check(target_is("0x", -EINVAL, 0), "0x alone rejected");
+	check(target_is("0x10K", -EINVAL, 0), "no suffix on hex");
+	check(target_is("0x0x5", -EINVAL, 0), "second 0x rejected");
+	check(target_is("12Q", -EINVAL, 0) && target_is("1M5", -EINVAL, 0) &&
+	      target_is(" 5", -EINVAL, 0) && target_is("0x 5", -EINVAL, 0),
+	      "other letters, digits after a suffix and spaces rejected");
+	check(target_is("0x10000000000000", -ERANGE, 0) &&
+	      target_is("0x10000000000000000", -ERANGE, 0), "hex too large");
 	check(vbp_parse_line("  # comment\n", &st) == 1, "comment line");
 	check(vbp_parse_line("\n", &st) == 1, "blank line");
 	check(vbp_parse_line("2.5 256M # hold\n", &st) == 0 && st.ms == 2500 &&

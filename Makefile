@@ -10,6 +10,12 @@
 #   make bench [K=NAME]  benchmarks against the anchors, in the test VM (default debian-6.1)
 #   make vmtest K=NAME   the VM suites on one kernel (debian-6.1, debian-6.12, debian-7.2,
 #                        debug-7.2, debug-6.1)
+#   make soak [MINUTES=N] [SEED=S] [K=NAME]
+#                        vmlab-soak: every interface at once, fault injection, shadow
+#                        copies checked (default 1 minute on debug-7.2; Documentation/soak.rst)
+#   make fuzz [MINUTES=N] [SEED=S] [K=NAME]
+#                        trinity aimed at vmlab's devices and debugfs (default 1 minute
+#                        on debug-7.2)
 #
 # VMLAB_MODULES="core tlbstat" builds a subset of the modules.
 # OUT=DIR builds the modules in a copy of the sources under DIR, so that several
@@ -42,7 +48,7 @@ KBUILD_MDIR := $(MDIR)
 endif
 
 .PHONY: all modules modules_clean userspace selftests demo check bench vmtest \
-	checkpatch sparse host-tests clean help
+	checkpatch sparse host-tests clean help soak fuzz
 
 all: modules
 
@@ -74,6 +80,16 @@ bench:
 
 vmtest:
 	$(VMTEST) --kernel $(or $(K),debian-6.1)
+
+# The soak's own run plus the debug kernel's slow teardown of its workers.
+MINUTES ?= 1
+soak:
+	$(VMTEST) --kernel $(or $(K),debug-7.2) --boot-timeout 1500 \
+		--cmd-timeout $$(($(MINUTES) * 60 + 300)) \
+		--cmd 'vmlab-soak --minutes $(MINUTES)$(if $(SEED), --seed $(SEED))'
+
+fuzz:
+	tools/fuzz/fuzz.sh -k $(or $(K),debug-7.2) -m $(MINUTES)$(if $(SEED), -s $(SEED))
 
 checkpatch:
 	tools/check.sh checkpatch

@@ -82,7 +82,7 @@ static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
 		return VM_FAULT_LOCKED;
 	}
 	/* The fault holds a reference to the page besides the merged page's. */
-	ret = sp_unshare(slot, 1);
+	ret = sp_unshare(slot, 1, SP_GFP_USER);
 	if (ret >= 0) {
 		sp_count(SP_COW_BREAKS);
 		was = sp_vstate_volatile(&slot->v);

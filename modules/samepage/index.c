@@ -1,71 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * samepage hash index: a fixed array of hlist buckets.  Keys are content
- * hashes already, but hash_64() spreads them anyway so that a table with
- * few bits still uses every bucket.
+ * samepage hash index on <linux/hashtable.h>.  Keys are content hashes
+ * already; hash_add() spreads them with hash_64() anyway, which costs
+ * nothing worth avoiding.  Lookups filter a bucket's chain by the full
+ * key, so keys that share a bucket never see each other's nodes.
  */
-#include <linux/hash.h>
 #include <linux/module.h>
-#include <linux/slab.h>
 
 #include "index.h"
 
-int vmlab_sp_index_init(struct sp_index *ix, unsigned int bits)
+void vmlab_sp_index_init(struct sp_index *ix)
 {
-	if (!bits || bits > 24)
-		return -EINVAL;
-	ix->buckets = kvcalloc(1UL << bits, sizeof(*ix->buckets), GFP_KERNEL);
-	if (!ix->buckets)
-		return -ENOMEM;
-	ix->bits = bits;
+	hash_init(ix->ht);
 	ix->nr = 0;
-	return 0;
 }
 EXPORT_SYMBOL_GPL(vmlab_sp_index_init);
-
-void vmlab_sp_index_destroy(struct sp_index *ix)
-{
-	kvfree(ix->buckets);
-	ix->buckets = NULL;
-}
-EXPORT_SYMBOL_GPL(vmlab_sp_index_destroy);
 
 void vmlab_sp_index_add(struct sp_index *ix, struct sp_inode *n, u64 key)
 {
 	n->key = key;
-	hlist_add_head(&n->node, &ix->buckets[hash_64(key, ix->bits)]);
+	hash_add(ix->ht, &n->node, key);
 	ix->nr++;
 }
 EXPORT_SYMBOL_GPL(vmlab_sp_index_add);
 
+/* Deleting a node that is not in the index is allowed and does nothing. */
 void vmlab_sp_index_del(struct sp_index *ix, struct sp_inode *n)
 {
-	if (!sp_inode_hashed(n))
+	if (!hash_hashed(&n->node))
 		return;
-	hlist_del_init(&n->node);
+	hash_del(&n->node);
 	ix->nr--;
 }
 EXPORT_SYMBOL_GPL(vmlab_sp_index_del);
 
-static struct sp_inode *sp_index_scan(struct hlist_node *pos, u64 key)
+struct sp_inode *vmlab_sp_index_first(struct sp_index *ix, u64 key)
 {
-	for (; pos; pos = pos->next) {
-		struct sp_inode *n = hlist_entry(pos, struct sp_inode, node);
+	struct sp_inode *n;
 
+	hash_for_each_possible(ix->ht, n, node, key) {
 		if (n->key == key)
 			return n;
 	}
 	return NULL;
 }
-
-struct sp_inode *vmlab_sp_index_first(struct sp_index *ix, u64 key)
-{
-	return sp_index_scan(ix->buckets[hash_64(key, ix->bits)].first, key);
-}
 EXPORT_SYMBOL_GPL(vmlab_sp_index_first);
 
+/* The next node after @n with @n's key: the rest of @n's bucket. */
 struct sp_inode *vmlab_sp_index_next(struct sp_inode *n)
 {
-	return sp_index_scan(n->node.next, n->key);
+	u64 key = n->key;
+
+	hlist_for_each_entry_continue(n, node) {
+		if (n->key == key)
+			return n;
+	}
+	return NULL;
 }
 EXPORT_SYMBOL_GPL(vmlab_sp_index_next);

@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * samepage: a hash index of pages by content hash.  Several nodes may hold
- * the same key (equal content past max_page_sharing, or a hash collision);
- * lookups walk exactly the nodes with the key asked for.  No locking: the
- * caller serialises.  Exported so that KUnit tests the code the module runs.
+ * samepage: a hash index of pages by content hash, on <linux/hashtable.h>.
+ * Several nodes may hold the same key (equal content past
+ * max_page_sharing, or a hash collision); lookups walk exactly the nodes
+ * with the key asked for.  No locking: the caller serialises.  Exported so
+ * that KUnit tests the code the module runs.
  */
 #ifndef _VMLAB_SAMEPAGE_INDEX_H
 #define _VMLAB_SAMEPAGE_INDEX_H
 
-#include <linux/list.h>
+#include <linux/hashtable.h>
 #include <linux/types.h>
 
+/*
+ * 16384 buckets (128 KiB) per index: the unstable index may hold every
+ * private page, up to max_pages; a longer chain only costs key compares.
+ */
+#define SP_INDEX_BITS 14
+
 struct sp_index {
-	struct hlist_head *buckets;
-	unsigned int bits;
+	DECLARE_HASHTABLE(ht, SP_INDEX_BITS);
 	unsigned long nr;
 };
 
@@ -22,8 +28,7 @@ struct sp_inode {
 	u64 key;
 };
 
-int vmlab_sp_index_init(struct sp_index *ix, unsigned int bits);
-void vmlab_sp_index_destroy(struct sp_index *ix);
+void vmlab_sp_index_init(struct sp_index *ix);
 void vmlab_sp_index_add(struct sp_index *ix, struct sp_inode *n, u64 key);
 void vmlab_sp_index_del(struct sp_index *ix, struct sp_inode *n);
 struct sp_inode *vmlab_sp_index_first(struct sp_index *ix, u64 key);

@@ -32,6 +32,7 @@ static const char * const sp_counter_names[] = {
 	[SP_BYTES_SAVED] = "bytes_saved",
 	[SP_PAGES_RESIDENT] = "pages_resident",
 	[SP_REGIONS] = "regions",
+	[SP_STABLE_NODES] = "stable_nodes",
 	[SP_FULL_SCANS] = "full_scans",
 	[SP_PAGES_SCANNED] = "pages_scanned",
 	[SP_MERGES] = "merges",
@@ -167,7 +168,12 @@ static int sp_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long end;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED)) {
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: do_mmap() clears VM_SHARED for a
+	 * MAP_SHARED mapping of a file opened read-only, and that mapping
+	 * can never be written, so it needs no write-notify to be safe.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		pr_warn_ratelimited("%s[%d]: MAP_PRIVATE is not supported, use MAP_SHARED\n",
 				    current->comm, task_pid_nr(current));
 		return -EINVAL;
@@ -264,15 +270,11 @@ static int __init sp_init(void)
 	ret = vmlab_hist_init(&sp.cow_ns, "ns");
 	if (ret)
 		goto free_scan_ns;
-	ret = vmlab_sp_index_init(&sp.stable, 12);
-	if (ret)
-		goto free_cow_ns;
-	ret = vmlab_sp_index_init(&sp.unstable, 14);
-	if (ret)
-		goto free_stable;
+	vmlab_sp_index_init(&sp.stable);
+	vmlab_sp_index_init(&sp.unstable);
 	ret = sp_scan_start();
 	if (ret)
-		goto free_unstable;
+		goto free_cow_ns;
 	ret = sp_debugfs_init();
 	if (ret)
 		goto stop_scan;
@@ -286,10 +288,6 @@ remove_debugfs:
 	debugfs_remove_recursive(sp_dir);
 stop_scan:
 	sp_scan_stop();
-free_unstable:
-	vmlab_sp_index_destroy(&sp.unstable);
-free_stable:
-	vmlab_sp_index_destroy(&sp.stable);
 free_cow_ns:
 	vmlab_hist_destroy(&sp.cow_ns);
 free_scan_ns:
@@ -299,14 +297,18 @@ free_stats:
 	return ret;
 }
 
-/* No region can be left: each open file holds a module reference. */
+/*
+ * No region can be left: each open file holds a module reference.  So both
+ * indexes must be empty, and a node left in one is a page that leaked.
+ */
 static void __exit sp_exit(void)
 {
 	misc_deregister(&sp_misc);
 	debugfs_remove_recursive(sp_dir);
 	sp_scan_stop();
-	vmlab_sp_index_destroy(&sp.unstable);
-	vmlab_sp_index_destroy(&sp.stable);
+	WARN(sp.stable.nr || sp.unstable.nr || sp.zero,
+	     "leaked %lu merged and %lu waiting pages%s\n", sp.stable.nr,
+	     sp.unstable.nr, sp.zero ? " and the zero page" : "");
 	vmlab_hist_destroy(&sp.cow_ns);
 	vmlab_hist_destroy(&sp.scan_ns);
 	vmlab_counters_destroy(&sp.stats);

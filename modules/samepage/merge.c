@@ -89,9 +89,14 @@ static void sp_stable_users(struct sp_stable *s, int delta)
 	sp_stable_stats(s, 1);
 }
 
-/* Drop @s once no slot maps it; @keep_page hands the page to the caller. */
+/*
+ * Drop @s once no slot maps it; @keep_page hands the page to the caller.
+ * Whoever makes s->users 0 calls this at once: nothing else would find
+ * @s again, so a merged page without users is a page leaked.
+ */
 static void sp_stable_release(struct sp_stable *s, bool keep_page)
 {
+	sp_gauge(SP_STABLE_NODES, -1);
 	if (s->zero)
 		sp.zero = NULL;
 	else
@@ -143,11 +148,11 @@ static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 
 struct sp_slot *sp_slot_alloc(struct sp_region *r, pgoff_t index)
 {
-	struct sp_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL);
+	struct sp_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
 
 	if (!slot)
 		return NULL;
-	slot->page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	slot->page = alloc_page(SP_GFP_USER | __GFP_ZERO);
 	if (!slot->page) {
 		kfree(slot);
 		return NULL;
@@ -188,17 +193,23 @@ void sp_slot_free(struct sp_slot *slot)
 /**
  * sp_unshare - give a slot that maps a merged page its own page
  * @slot: a slot with ->stable set; its page is locked by the caller
- * @extra: page references the caller holds besides the merged page's own
+ * @extra: page references the caller holds besides the merged page's own;
+ *	at least 1, so that the locked page outlives the merged page's own
+ *	reference, which is dropped here when @slot was the last user
+ * @gfp: for the copy: SP_GFP_USER charges it to the writer's memory cgroup
  *
  * The slot's PTEs are zapped in every case, so its next access refaults.
  * The last user takes the merged page over in place when no one else holds
  * a reference (a GUP pin taken through a slot that has since left must
- * not see this slot's writes); otherwise the slot gets a copy.
+ * not see this slot's writes); otherwise the slot gets a copy, and when it
+ * was the last user the merged page is released all the same: whoever
+ * else holds a reference (a racing write fault, a pin) frees it with the
+ * last put_page().
  *
  * Return: 0 when the page was taken over, 1 when the slot got a copy,
  * -ENOMEM when the copy could not be allocated (nothing changed).
  */
-int sp_unshare(struct sp_slot *slot, int extra)
+int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 {
 	struct sp_stable *s = slot->stable;
 	struct page *copy;
@@ -214,7 +225,7 @@ int sp_unshare(struct sp_slot *slot, int extra)
 			return 0;
 		}
 	}
-	copy = alloc_page(GFP_HIGHUSER | (s->zero ? __GFP_ZERO : 0));
+	copy = alloc_page(gfp | (s->zero ? __GFP_ZERO : 0));
 	if (!copy) {
 		sp_count(SP_ALLOC_FAILURES);
 		return -ENOMEM;
@@ -226,6 +237,8 @@ int sp_unshare(struct sp_slot *slot, int extra)
 	slot->page = copy;
 	slot->stable = NULL;
 	sp_zap(slot);
+	if (!s->users)
+		sp_stable_release(s, false);
 	return 1;
 }
 
@@ -301,6 +314,7 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 	}
 	/* The twin's page reference becomes the merged page's. */
 	s->page = keep;
+	sp_gauge(SP_STABLE_NODES, 1);
 	sp_inode_init(&s->inode);
 	vmlab_sp_index_add(&sp.stable, &s->inode, hash);
 	sp_slot_join(twin, s);
@@ -343,6 +357,7 @@ static enum sp_try sp_try_zero(struct sp_slot *slot)
 	/* The first zero page becomes the zero page: its reference moves. */
 	s->page = old;
 	s->zero = true;
+	sp_gauge(SP_STABLE_NODES, 1);
 	sp_inode_init(&s->inode);
 	sp.zero = s;
 	sp_slot_join(slot, s);
@@ -428,12 +443,23 @@ int sp_unmerge_all(void)
 
 				if (!slot->stable)
 					continue;
+				/*
+				 * Our reference keeps the page while it is
+				 * locked: sp_unshare() may release s.
+				 */
+				get_page(page);
 				if (!trylock_page(page)) {
+					put_page(page);
 					busy = true;
 					continue;
 				}
-				ret = sp_unshare(slot, 0);
+				/*
+				 * Not charged: the copies are for every process
+				 * that maps the region, not for the writer of run.
+				 */
+				ret = sp_unshare(slot, 1, GFP_HIGHUSER);
 				unlock_page(page);
+				put_page(page);
 				if (ret < 0) {
 					mutex_unlock(&sp.lock);
 					return ret;

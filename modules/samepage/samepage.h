@@ -29,7 +29,7 @@
 #include "index.h"
 #include "policy.h"
 
-/* Gauges (first eight) go up and down; the others only count events. */
+/* Gauges (first nine) go up and down; the others only count events. */
 enum sp_counter {
 	SP_PAGES_SHARED,
 	SP_PAGES_SHARING,
@@ -39,6 +39,7 @@ enum sp_counter {
 	SP_BYTES_SAVED,
 	SP_PAGES_RESIDENT,
 	SP_REGIONS,
+	SP_STABLE_NODES,
 	SP_FULL_SCANS,
 	SP_PAGES_SCANNED,
 	SP_MERGES,
@@ -158,6 +159,13 @@ struct sp_state {
 
 extern struct sp_state sp;
 
+/*
+ * Pages allocated for a process's faults are charged to its memory cgroup,
+ * like the anonymous memory they stand in for.  A merged page stays
+ * charged to the cgroup of whoever first faulted it in, as with KSM.
+ */
+#define SP_GFP_USER	(GFP_HIGHUSER | __GFP_ACCOUNT)
+
 static inline u64 sp_tun(enum sp_tunable t)
 {
 	return READ_ONCE(sp.tun[t].val);
@@ -179,7 +187,7 @@ struct sp_slot *sp_slot_alloc(struct sp_region *r, pgoff_t index);
 void sp_slot_discard(struct sp_slot *slot);
 void sp_slot_free(struct sp_slot *slot);
 void sp_slot_volatile_adjust(struct sp_slot *slot, bool was_volatile);
-int sp_unshare(struct sp_slot *slot, int extra);
+int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp);
 void sp_merge(struct sp_slot *slot, u64 hash);
 int sp_unmerge_all(void);
 

@@ -4,6 +4,7 @@
  * module runs (exported by vmlab_samepage), driven through its edges.
  */
 #include <kunit/test.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
 
 #include "index.h"
@@ -26,30 +27,49 @@ static int count_key(struct sp_index *ix, u64 key, int *ids)
 	return n;
 }
 
-/* A 2-bucket index: most keys collide by bucket, lookups stay exact. */
+/* 128 KiB: too big for the stack, so one shared by the (sequential) cases. */
+static struct sp_index test_ix;
+
+/* @n keys other than @key, all in @key's bucket. */
+static void bucket_mates(u64 key, u64 *mates, int n)
+{
+	u32 bucket = hash_min(key, SP_INDEX_BITS);
+	u64 k;
+
+	for (k = key + 1; n; k++) {
+		if (hash_min(k, SP_INDEX_BITS) == bucket) {
+			*mates++ = k;
+			n--;
+		}
+	}
+}
+
+/* Keys that share a bucket: lookups still find exactly their own nodes. */
 static void index_exact_lookup(struct kunit *test)
 {
 	struct item it[16];
-	struct sp_index ix;
+	u64 mates[16];
 	int ids[16], i;
 
-	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 1), 0);
+	bucket_mates(3, mates, ARRAY_SIZE(mates));
+	vmlab_sp_index_init(&test_ix);
 	for (i = 0; i < 16; i++) {
 		it[i].id = i;
 		sp_inode_init(&it[i].n);
 		KUNIT_EXPECT_FALSE(test, sp_inode_hashed(&it[i].n));
-		vmlab_sp_index_add(&ix, &it[i].n, i % 4 == 3 ? 3 : 100 + i);
+		vmlab_sp_index_add(&test_ix, &it[i].n, i % 4 == 3 ? 3 : mates[i]);
 		KUNIT_EXPECT_TRUE(test, sp_inode_hashed(&it[i].n));
 	}
-	KUNIT_EXPECT_EQ(test, ix.nr, 16UL);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 3, ids), 4);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 100, ids), 1);
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 16UL);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, 3, ids), 4);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, mates[0], ids), 1);
 	KUNIT_EXPECT_EQ(test, ids[0], 0);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 103, ids), 0);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 0, ids), 0);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, U64_MAX, ids), 0);
-	KUNIT_EXPECT_NULL(test, vmlab_sp_index_first(&ix, 42));
-	vmlab_sp_index_destroy(&ix);
+	/* In the same bucket, never added. */
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, mates[3], ids), 0);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, mates[15], ids), 0);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, 0, ids), 0);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, U64_MAX, ids), 0);
+	KUNIT_EXPECT_NULL(test, vmlab_sp_index_first(&test_ix, 42));
 }
 
 /* Deleting during a walk, deleting twice, and re-adding under a new key. */
@@ -57,47 +77,55 @@ static void index_delete_and_rekey(struct kunit *test)
 {
 	struct sp_inode *pos, *tmp;
 	struct item it[6];
-	struct sp_index ix;
 	int ids[6], i;
 
-	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 4), 0);
+	vmlab_sp_index_init(&test_ix);
 	for (i = 0; i < 6; i++) {
 		it[i].id = i;
 		sp_inode_init(&it[i].n);
-		vmlab_sp_index_add(&ix, &it[i].n, 7);
+		vmlab_sp_index_add(&test_ix, &it[i].n, 7);
 	}
-	for (pos = vmlab_sp_index_first(&ix, 7); pos; pos = tmp) {
+	for (pos = vmlab_sp_index_first(&test_ix, 7); pos; pos = tmp) {
 		tmp = vmlab_sp_index_next(pos);
 		if (container_of(pos, struct item, n)->id % 2)
-			vmlab_sp_index_del(&ix, pos);
+			vmlab_sp_index_del(&test_ix, pos);
 	}
-	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 7, ids), 3);
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 3UL);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, 7, ids), 3);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, ids[i] % 2, 0);
 
-	vmlab_sp_index_del(&ix, &it[1].n);
-	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
+	vmlab_sp_index_del(&test_ix, &it[1].n);
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 3UL);
 	KUNIT_EXPECT_FALSE(test, sp_inode_hashed(&it[1].n));
 
-	vmlab_sp_index_del(&ix, &it[0].n);
-	vmlab_sp_index_add(&ix, &it[0].n, 8);
+	vmlab_sp_index_del(&test_ix, &it[0].n);
+	vmlab_sp_index_add(&test_ix, &it[0].n, 8);
 	KUNIT_EXPECT_EQ(test, it[0].n.key, 8ULL);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 7, ids), 2);
-	KUNIT_EXPECT_EQ(test, count_key(&ix, 8, ids), 1);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, 7, ids), 2);
+	KUNIT_EXPECT_EQ(test, count_key(&test_ix, 8, ids), 1);
 	KUNIT_EXPECT_EQ(test, ids[0], 0);
-	KUNIT_EXPECT_EQ(test, ix.nr, 3UL);
-	vmlab_sp_index_destroy(&ix);
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 3UL);
 }
 
-static void index_bad_sizes(struct kunit *test)
+/* A new index is empty, and deleting every node leaves it empty again. */
+static void index_init_and_empty(struct kunit *test)
 {
-	struct sp_index ix;
+	struct item it[4];
+	int i;
 
-	KUNIT_EXPECT_EQ(test, vmlab_sp_index_init(&ix, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_sp_index_init(&ix, 25), -EINVAL);
-	KUNIT_ASSERT_EQ(test, vmlab_sp_index_init(&ix, 24), 0);
-	vmlab_sp_index_destroy(&ix);
+	vmlab_sp_index_init(&test_ix);
+	KUNIT_EXPECT_TRUE(test, hash_empty(test_ix.ht));
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 0UL);
+	for (i = 0; i < 4; i++) {
+		sp_inode_init(&it[i].n);
+		vmlab_sp_index_add(&test_ix, &it[i].n, i);
+	}
+	KUNIT_EXPECT_FALSE(test, hash_empty(test_ix.ht));
+	for (i = 0; i < 4; i++)
+		vmlab_sp_index_del(&test_ix, &it[i].n);
+	KUNIT_EXPECT_TRUE(test, hash_empty(test_ix.ht));
+	KUNIT_EXPECT_EQ(test, test_ix.nr, 0UL);
 }
 
 /* stable_scans=0 merges on the first visit; 1 waits one visit, like KSM. */
@@ -190,7 +218,7 @@ static void policy_penalize_after_cow(struct kunit *test)
 static struct kunit_case sp_cases[] = {
 	KUNIT_CASE(index_exact_lookup),
 	KUNIT_CASE(index_delete_and_rekey),
-	KUNIT_CASE(index_bad_sizes),
+	KUNIT_CASE(index_init_and_empty),
 	KUNIT_CASE(policy_first_visit),
 	KUNIT_CASE(policy_backoff_doubles_and_caps),
 	KUNIT_CASE(policy_calms_down),

@@ -2,10 +2,13 @@
 /*
  * The samepage device and knobs: zeroed pages, offsets, limits with
  * ENOMEM, refusals with clear errnos, no unload while a region is mapped,
- * and tunables that reject garbage and keep their value.
+ * tunables that reject garbage and keep their value, read-only shared
+ * mappings, and pages charged to the faulting process's memory cgroup.
  */
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "samepage_test.h"
@@ -204,6 +207,134 @@ TEST_F(dev, defaults_as_documented)
 	EXPECT_EQ(0U, sp_get("stable_scans"));
 	EXPECT_EQ(0, vmlab_stat(SP, "stats", "pages_shared", &(uint64_t){ 0 }));
 	EXPECT_EQ(0, vmlab_stat(SP, "stats", "hash_collisions", &(uint64_t){ 0 }));
+}
+
+/*
+ * A read-only open maps PROT_READ|MAP_SHARED (do_mmap() clears VM_SHARED
+ * for it, so the module must look at VM_MAYSHARE), reads zeros, and can
+ * never be made writable.
+ */
+TEST_F(dev, read_only_map_shared)
+{
+	int fd = open(VMLAB_SAMEPAGE_DEV, O_RDONLY);
+	struct vmlab_samepage_info info;
+	uint8_t *m;
+	size_t i;
+
+	ASSERT_LE(0, fd);
+	m = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd, 0);
+	EXPECT_EQ(0, m == MAP_FAILED ? errno : 0);
+	ASSERT_NE(MAP_FAILED, m);
+	for (i = 0; i < 4 * PG; i++)
+		if (m[i])
+			break;
+	EXPECT_EQ(4 * PG, i);
+	ASSERT_EQ(0, sp_info(fd, &info));
+	EXPECT_EQ(4U, info.reserved_pages);
+	EXPECT_EQ(4U, info.resident_pages);
+	EXPECT_EQ(-1, mprotect(m, 4 * PG, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(0, munmap(m, 4 * PG));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EACCES, errno);
+	/* MAP_PRIVATE stays refused on a read-only open too. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+#define CG_ROOT "/sys/fs/cgroup"
+#define CG_TEST CG_ROOT "/vmlab_samepage_test"
+#define CG_PAGES 2048UL
+
+static int cg_read_u64(const char *path, uint64_t *v)
+{
+	char buf[64];
+
+	if (vmlab_read_path(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	*v = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+/*
+ * In the child cgroup: fault in CG_PAGES pages of a region (reads are
+ * enough, they allocate), report memory.current, close the region, report
+ * it again.  Exit status 0 when all of it worked.
+ */
+static int cg_child(int out)
+{
+	uint64_t cur[2];
+	volatile uint8_t sink = 0;
+	uint8_t *m;
+	size_t p;
+	int fd;
+
+	if (vmlab_write_path(CG_TEST "/cgroup.procs", "0", 1))
+		return 1;
+	m = sp_region(CG_PAGES, &fd);
+	if (!m)
+		return 2;
+	for (p = 0; p < CG_PAGES; p++)
+		sink |= m[p * PG];
+	if (sink)
+		return 3;
+	if (cg_read_u64(CG_TEST "/memory.current", &cur[0]))
+		return 4;
+	munmap(m, CG_PAGES * PG);
+	close(fd);
+	if (cg_read_u64(CG_TEST "/memory.current", &cur[1]))
+		return 5;
+	return write(out, cur, sizeof(cur)) == sizeof(cur) ? 0 : 6;
+}
+
+/* A region's pages are charged to the memory cgroup of whoever faults them. */
+TEST(memcg_charged)
+{
+	bool mounted = false;
+	uint64_t before, cur[2];
+	int pfd[2], status;
+	char buf[256];
+	pid_t pid;
+
+	if (!sp_loaded())
+		SKIP(return, "vmlab_samepage is not loaded");
+	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
+		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
+			SKIP(return, "cannot mount cgroup v2 on %s: %s", CG_ROOT, strerror(errno));
+		mounted = true;
+	}
+	if (vmlab_read_path(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
+	    !strstr(buf, "memory")) {
+		if (mounted)
+			umount(CG_ROOT);
+		SKIP(return, "no memory controller in cgroup v2 (CONFIG_MEMCG off)");
+	}
+	ASSERT_EQ(0, vmlab_write_path(CG_ROOT "/cgroup.subtree_control", "+memory", 7));
+	rmdir(CG_TEST);
+	ASSERT_EQ(0, mkdir(CG_TEST, 0755));
+	ASSERT_EQ(0, cg_read_u64(CG_TEST "/memory.current", &before));
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(cg_child(pfd[1]));
+	close(pfd[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ((ssize_t)sizeof(cur), read(pfd[0], cur, sizeof(cur)));
+	close(pfd[0]);
+	EXPECT_EQ(0, rmdir(CG_TEST));
+	if (mounted)
+		umount(CG_ROOT);
+	TH_LOG("memory.current: %llu before, %llu faulted in, %llu closed (region %lu)",
+	       (unsigned long long)before, (unsigned long long)cur[0],
+	       (unsigned long long)cur[1], CG_PAGES * PG);
+	/* Page tables and the child's own pages only add to the charge. */
+	EXPECT_LE(before + CG_PAGES * PG, cur[0]);
+	/* Uncharged when freed; per-CPU charge caches keep at most a little. */
+	EXPECT_GT(CG_PAGES * PG, cur[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -50,6 +50,16 @@ enum vdax_backing_kind {
 	VDAX_BACKING_RAM,	/* vmalloc: volatile */
 };
 
+/*
+ * Where the module is in its life, for the crash_inject parameter, whose
+ * sysfs file exists before ->init() returns and after ->exit() has run.
+ */
+enum vdax_state {
+	VDAX_LOADING,	/* a write only records the value; init applies it */
+	VDAX_LIVE,	/* a write turns crash injection on or off */
+	VDAX_GONE,	/* torn down: a write fails with ENODEV */
+};
+
 /**
  * struct vdax_dev - the device
  * @lock: serialises dirty tracking, shadow copies and mapping zaps
@@ -71,7 +81,8 @@ enum vdax_backing_kind {
  * @shadow: page index -> copy of its last durable contents (crash injection)
  * @nr_shadow: entries in @shadow
  * @crash_inject: shadow copies are kept; PMD mappings are not used
- * @ready: initialised; the parameter setter may take @lock
+ * @state: whether the crash_inject parameter may reach the device; read
+ *	   and written under the module's kernel_param_lock() (dax_main.c)
  * @mnt: pseudo fs holding @inode
  * @inode: S_DAX inode whose address_space every open file and VMA uses
  * @misc: /dev/vmlab_dax0
@@ -99,7 +110,7 @@ struct vdax_dev {
 	struct xarray shadow;
 	unsigned long nr_shadow;
 	bool crash_inject;
-	bool ready;
+	enum vdax_state state;
 	struct vfsmount *mnt;
 	struct inode *inode;
 	struct miscdevice misc;

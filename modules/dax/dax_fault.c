@@ -44,11 +44,21 @@ static void vdax_record_latency(struct vmlab_hist *h, u64 t0)
 	vmlab_hist_record(h, t1 > t0 ? t1 - t0 : 0);
 }
 
+/* A written page could not be marked dirty: say why, and count it. */
+static vm_fault_t vdax_dirty_failed(int err)
+{
+	vm_fault_t ret = vdax_mark_dirty_fault(err);
+
+	vdax_count(ret == VM_FAULT_HWPOISON ? VDAX_FAULT_HWPOISON : VDAX_FAULT_OOM, 1);
+	return ret;
+}
+
 static vm_fault_t vdax_pte_fault(struct vm_fault *vmf)
 {
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	u64 t0 = vdax_pte_clock();
 	vm_fault_t ret;
+	int err;
 
 	if (vmf->pgoff >= vdax.npages) {
 		vdax_count(VDAX_FAULT_SIGBUS, 1);
@@ -61,10 +71,10 @@ static vm_fault_t vdax_pte_fault(struct vm_fault *vmf)
 		vdax_count(VDAX_FAULT_HWPOISON, 1);
 		return VM_FAULT_HWPOISON;
 	}
-	if (write && vdax_mark_dirty_locked(&vdax, vmf->pgoff, 1)) {
+	err = write ? vdax_mark_dirty_locked(&vdax, vmf->pgoff, 1) : 0;
+	if (err) {
 		mutex_unlock(&vdax.lock);
-		vdax_count(VDAX_FAULT_OOM, 1);
-		return VM_FAULT_OOM;
+		return vdax_dirty_failed(err);
 	}
 	ret = vmlab_dax_insert_pte(vmf, vdax_pfn(&vdax, vmf->pgoff), write,
 				   vdax.devmap);
@@ -106,6 +116,7 @@ static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
 	u64 t0 = local_clock();
 	unsigned long pgoff;
 	vm_fault_t ret;
+	int err;
 
 	if (!vdax.pmd)
 		return vdax_pmd_fallback(vmf, VDAX_FB_NO_PMD);
@@ -136,10 +147,10 @@ static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
 		mutex_unlock(&vdax.lock);
 		return VM_FAULT_FALLBACK;
 	}
-	if (write && vdax_mark_dirty_locked(&vdax, pgoff, PMD_SIZE >> PAGE_SHIFT)) {
+	err = write ? vdax_mark_dirty_locked(&vdax, pgoff, PMD_SIZE >> PAGE_SHIFT) : 0;
+	if (err) {
 		mutex_unlock(&vdax.lock);
-		vdax_count(VDAX_FAULT_OOM, 1);
-		return VM_FAULT_OOM;
+		return vdax_dirty_failed(err);
 	}
 	ret = vmlab_vmf_insert_pfn_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
 	mutex_unlock(&vdax.lock);
@@ -175,10 +186,8 @@ static vm_fault_t vdax_mkwrite(struct vm_fault *vmf)
 	mutex_lock(&vdax.lock);
 	ret = vdax_mark_dirty_locked(&vdax, vmf->pgoff, 1);
 	mutex_unlock(&vdax.lock);
-	if (ret) {
-		vdax_count(VDAX_FAULT_OOM, 1);
-		return VM_FAULT_OOM;
-	}
+	if (ret)
+		return vdax_dirty_failed(ret);
 	vdax_count(VDAX_MKWRITE_PTE, 1);
 	return 0;
 }

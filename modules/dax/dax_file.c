@@ -69,29 +69,51 @@ static ssize_t vdax_clip_poison(loff_t pos, size_t n)
 	return ((loff_t)bad << PAGE_SHIFT) - pos;
 }
 
+/* copy_mc_to_kernel() as vdax_copy_out() calls it. */
+static unsigned long vdax_mc_copy(void *dst, const void *src, unsigned int len)
+{
+	return copy_mc_to_kernel(dst, src, len);
+}
+
+static unsigned long vdax_to_user(void *ctx, size_t off, const void *from,
+				  unsigned int len)
+{
+	char __user *buf = *(char __user **)ctx;
+
+	return copy_to_user(buf + off, from, len);
+}
+
+/*
+ * Known poison (memory_failure() reported it) is clipped before the copy;
+ * poison nobody found yet stops the copy (copy_mc_to_kernel()) instead of
+ * being consumed, and the machine check handler then reports it, so that
+ * the next read() starting there gets EIO from vdax_clip_poison().
+ */
 static ssize_t vdax_read(struct file *file, char __user *buf, size_t count,
 			 loff_t *ppos)
 {
 	loff_t pos = *ppos;
-	size_t n, left;
+	void *bounce;
 	ssize_t ok;
 
 	if (pos < 0)
 		return -EINVAL;
 	if (pos >= vdax.size)
 		return 0;
-	n = min_t(u64, count, vdax.size - pos);
-	ok = vdax_clip_poison(pos, n);
+	ok = vdax_clip_poison(pos, min_t(u64, count, vdax.size - pos));
 	if (ok <= 0)
 		return ok;
-	n = ok;
-	left = copy_to_user(buf, vdax.kaddr + pos, n);
-	if (left == n)
-		return -EFAULT;
-	n -= left;
-	*ppos = pos + n;
-	vdax_count(VDAX_READ_BYTES, n);
-	return n;
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	ok = vdax_copy_out(vdax.kaddr + pos, ok, bounce, vdax_mc_copy,
+			   vdax_to_user, &buf);
+	kfree(bounce);
+	if (ok <= 0)
+		return ok;
+	*ppos = pos + ok;
+	vdax_count(VDAX_READ_BYTES, ok);
+	return ok;
 }
 
 /*

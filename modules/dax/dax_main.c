@@ -54,6 +54,7 @@ static_assert(ARRAY_SIZE(vdax_counter_names) == VDAX_NR_COUNTERS);
 
 struct vdax_dev vdax = {
 	.lock = __MUTEX_INITIALIZER(vdax.lock),
+	.state = VDAX_LOADING,
 };
 
 static ulong phys_start;
@@ -70,6 +71,17 @@ MODULE_PARM_DESC(ram_size, "bytes of (volatile) RAM when no persistent memory is
 
 static bool crash_inject;
 
+/*
+ * The parameter's sysfs file is not tied to the device: the module core
+ * creates it before vdax_init() runs and removes it only after vdax_exit()
+ * returned, and a write to it takes no module reference.  What it does
+ * take is the module's kernel_param_lock(), around every ->set() (insmod
+ * arguments and sysfs writes alike), so init and exit take that lock to
+ * change vdax.state: a write sees the device either whole or not at all.
+ * This keeps the interface (a parameter that insmod and sysfs both set)
+ * and needs no lock of our own.  Lock order: kernel_param_lock, then
+ * vdax.lock.
+ */
 static int vdax_crash_param_set(const char *val, const struct kernel_param *kp)
 {
 	bool on;
@@ -77,11 +89,16 @@ static int vdax_crash_param_set(const char *val, const struct kernel_param *kp)
 
 	if (ret)
 		return ret;
-	/* Before init (insmod arguments) there is nothing to drain yet. */
-	if (vdax.ready)
+	switch (vdax.state) {
+	case VDAX_LOADING:
+		/* vdax_init() applies it once the device is whole. */
+		break;
+	case VDAX_LIVE:
 		vdax_set_crash_inject(&vdax, on);
-	else
-		vdax.crash_inject = on;
+		break;
+	case VDAX_GONE:
+		return -ENODEV;
+	}
 	crash_inject = on;
 	return 0;
 }
@@ -128,12 +145,12 @@ static ssize_t vdax_inject_write(struct file *file, const char __user *ubuf,
 		return ret ? ret : -EINVAL;
 	}
 	ret = vdax_inject_power_loss(&vdax, &reverted);
-	if (ret) {
+	if (ret == -EOPNOTSUPP) {
 		pr_warn_ratelimited("inject_power_loss: crash_inject is off\n");
 		return ret;
 	}
 	pr_info("power loss injected: %lu pages reverted\n", reverted);
-	return count;
+	return ret ? ret : count;
 }
 
 static const struct file_operations vdax_inject_fops = {
@@ -243,6 +260,10 @@ static int __init vdax_init(void)
 	ret = vdax_debugfs_init();
 	if (ret)
 		goto err_hist_pmd;
+	/* Nothing is mapped or dirty yet: the insmod argument holds as is. */
+	kernel_param_lock(THIS_MODULE);
+	vdax.crash_inject = crash_inject;
+	kernel_param_unlock(THIS_MODULE);
 	vdax.misc.minor = MISC_DYNAMIC_MINOR;
 	vdax.misc.name = "vmlab_dax0";
 	vdax.misc.fops = &vdax_fops;
@@ -250,10 +271,19 @@ static int __init vdax_init(void)
 	ret = misc_register(&vdax.misc);
 	if (ret)
 		goto err_debugfs;
-	vdax.ready = true;
+	/*
+	 * Last: from here on a write reaches the device.  One that came in
+	 * since misc_register() (the device may be open and written already)
+	 * only recorded its value; apply it the way a live write does, which
+	 * drains the device when crash injection turns on.
+	 */
+	kernel_param_lock(THIS_MODULE);
+	vdax.state = VDAX_LIVE;
+	vdax_set_crash_inject(&vdax, crash_inject);
+	kernel_param_unlock(THIS_MODULE);
 	pr_info("%s backing %#llx+%llu MiB, persistent: %d, pmd: %d, crash_inject: %d\n",
 		vdax_backing_name(vdax.kind), (u64)vdax.phys, vdax.size >> 20,
-		vdax.persistent, vdax.pmd, vdax.crash_inject);
+		vdax.persistent, vdax.pmd, READ_ONCE(vdax.crash_inject));
 	return 0;
 
 err_debugfs:
@@ -276,6 +306,10 @@ err_inode:
 /* No file is open and nothing is mapped: each holds a module reference. */
 static void __exit vdax_exit(void)
 {
+	/* First: no parameter write reaches what is torn down below. */
+	kernel_param_lock(THIS_MODULE);
+	vdax.state = VDAX_GONE;
+	kernel_param_unlock(THIS_MODULE);
 	misc_deregister(&vdax.misc);
 	debugfs_remove_recursive(vdax.dir);
 	vmlab_hist_destroy(&vdax.lat_pmd);

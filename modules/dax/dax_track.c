@@ -18,6 +18,7 @@
 #include <linux/highmem.h>
 #include <linux/libnvdimm.h>
 #include <linux/mm.h>
+#include <linux/uaccess.h>
 
 #include "dax.h"
 #include "dax_logic.h"
@@ -52,7 +53,11 @@ void vdax_track_exit(struct vdax_dev *d)
 	d->dirty = NULL;
 }
 
-/* Keep the durable contents of page @idx before its first write. */
+/*
+ * Keep the durable contents of page @idx before its first write.  Read
+ * with copy_mc_to_kernel(): latent poison in the medium fails the copy
+ * (the machine check handler reports the page) instead of panicking.
+ */
 static int vdax_shadow_page(struct vdax_dev *d, unsigned long idx)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
@@ -60,7 +65,11 @@ static int vdax_shadow_page(struct vdax_dev *d, unsigned long idx)
 
 	if (!page)
 		return -ENOMEM;
-	copy_page(page_address(page), d->kaddr + (idx << PAGE_SHIFT));
+	if (copy_mc_to_kernel(page_address(page), d->kaddr + (idx << PAGE_SHIFT),
+			      PAGE_SIZE)) {
+		__free_page(page);
+		return -EIO;
+	}
 	ret = xa_err(xa_store(&d->shadow, idx, page, GFP_KERNEL));
 	if (ret) {
 		__free_page(page);
@@ -77,7 +86,8 @@ static int vdax_shadow_page(struct vdax_dev *d, unsigned long idx)
  * @first: first page
  * @nr: number of pages
  *
- * Return: 0, or -ENOMEM when a shadow copy cannot be made (crash injection);
+ * Return: 0, or (crash injection) -ENOMEM when a shadow copy cannot be
+ * made, -EIO when the page's contents cannot be read for it (poison);
  * pages marked before the failure stay marked, with their copies.
  */
 int vdax_mark_dirty_locked(struct vdax_dev *d, unsigned long first,
@@ -158,14 +168,17 @@ unsigned long vdax_persist(struct vdax_dev *d, unsigned long first,
  * @reverted: pages put back to their durable contents
  *
  * Zaps every mapping (as a reboot would), then puts back each page written
- * since its last durable point, and only those.
+ * since its last durable point, and only those.  A shadow page is read with
+ * copy_mc_to_kernel(): poison in it costs that page's revert (it keeps what
+ * it held, partly reverted), not the machine; the others are reverted.
  *
- * Return: 0, or -EOPNOTSUPP when crash injection is off.
+ * Return: 0, -EIO when a page could not be reverted, or -EOPNOTSUPP when
+ * crash injection is off.
  */
 int vdax_inject_power_loss(struct vdax_dev *d, unsigned long *reverted)
 {
 	struct page *page;
-	unsigned long idx, n = 0;
+	unsigned long idx, n = 0, lost = 0;
 
 	mutex_lock(&d->lock);
 	if (!d->crash_inject) {
@@ -176,9 +189,14 @@ int vdax_inject_power_loss(struct vdax_dev *d, unsigned long *reverted)
 	xa_for_each(&d->shadow, idx, page) {
 		void *dst = d->kaddr + (idx << PAGE_SHIFT);
 
-		copy_page(dst, page_address(page));
+		if (copy_mc_to_kernel(dst, page_address(page), PAGE_SIZE)) {
+			pr_err_ratelimited("page %lu not reverted: its shadow copy is poisoned\n",
+					   idx);
+			lost++;
+		} else {
+			n++;
+		}
 		arch_wb_cache_pmem(dst, PAGE_SIZE);
-		n++;
 	}
 	vdax_drop_shadow(d, 0, ULONG_MAX);
 	bitmap_zero(d->dirty, d->npages);
@@ -189,7 +207,7 @@ int vdax_inject_power_loss(struct vdax_dev *d, unsigned long *reverted)
 	vdax_count(VDAX_REVERTED, n);
 	vdax_count(VDAX_POWER_LOSS, 1);
 	*reverted = n;
-	return 0;
+	return lost ? -EIO : 0;
 }
 
 /*

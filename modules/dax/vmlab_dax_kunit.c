@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for vmlab dax's logic with edges: mmap range checks, when a
- * fault may use a PMD (and why not), byte ranges to pages, dirty runs.
+ * fault may use a PMD (and why not), byte ranges to pages, dirty runs, and
+ * copies from the medium that stop at poison or at the reader's fault.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/sizes.h>
+#include <linux/string.h>
 
 #include "dax_logic.h"
 
@@ -124,11 +126,109 @@ static void dirty_runs(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vdax_next_dirty_run(map, 5, 5, &rs, &re));
 }
 
+static void mark_dirty_fault(struct kunit *test)
+{
+	/* vm_fault_t is __bitwise: compared as such, not as an integer. */
+	KUNIT_EXPECT_TRUE(test, vdax_mark_dirty_fault(-EIO) == VM_FAULT_HWPOISON);
+	KUNIT_EXPECT_TRUE(test, vdax_mark_dirty_fault(-ENOMEM) == VM_FAULT_OOM);
+}
+
+/*
+ * Doubles for copy_mc_to_kernel() and copy_to_user(): the medium is
+ * poisoned from byte mc_poison on, the reader's buffer faults from byte
+ * out_fault on.  Each records whether a copy crossed a page of the medium.
+ */
+static const char *mc_base;
+static size_t mc_poison, out_fault;
+static char *out_buf;
+static bool mc_crossed;
+
+static unsigned long fake_mc(void *dst, const void *src, unsigned int len)
+{
+	size_t at = (const char *)src - mc_base;
+	size_t ok = at >= mc_poison ? 0 : min_t(size_t, len, mc_poison - at);
+
+	if (offset_in_page(at) + len > PAGE_SIZE)
+		mc_crossed = true;
+	memcpy(dst, src, ok);
+	return len - ok;
+}
+
+static unsigned long fake_out(void *ctx, size_t off, const void *from,
+			      unsigned int len)
+{
+	size_t ok = off >= out_fault ? 0 : min_t(size_t, len, out_fault - off);
+
+	memcpy(out_buf + off, from, ok);
+	return len - ok;
+}
+
+/* Copy @n bytes at byte @at of the medium; bytes copied or the errno. */
+static ssize_t copy_out(struct kunit *test, size_t at, size_t n,
+			size_t poison, size_t fault)
+{
+	void *bounce = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, bounce);
+	memset(out_buf, 0, 4 * PAGE_SIZE);
+	mc_poison = poison;
+	out_fault = fault;
+	mc_crossed = false;
+	return vdax_copy_out(mc_base + at, n, bounce, fake_mc, fake_out, NULL);
+}
+
+static void copy_out_stops_at_poison(struct kunit *test)
+{
+	/* kmalloc aligns a power-of-two size to itself: page-aligned. */
+	char *medium = kunit_kmalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
+	const size_t at = PAGE_SIZE - 100, n = 2 * PAGE_SIZE + 300;
+	const size_t never = SIZE_MAX;
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, medium);
+	out_buf = kunit_kmalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out_buf);
+	for (i = 0; i < 4 * PAGE_SIZE; i++)
+		medium[i] = (char)(i * 7 + 1);
+	mc_base = medium;
+
+	/* Clean: all of it, a medium page per copy, bytes intact. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, never, never), (ssize_t)n);
+	KUNIT_EXPECT_FALSE(test, mc_crossed);
+	KUNIT_EXPECT_EQ(test, memcmp(out_buf, medium + at, n), 0);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, 0, never, never), 0);
+
+	/* Poison at the first byte: EIO, nothing copied. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at, never), -EIO);
+	KUNIT_EXPECT_EQ(test, out_buf[0], 0);
+	/* Poison later: short, exactly up to it, in the first or a later page. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at + 1, never), 1);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, PAGE_SIZE, never), 100);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, PAGE_SIZE + 5, never), 105);
+	KUNIT_EXPECT_EQ(test, memcmp(out_buf, medium + at, 105), 0);
+	KUNIT_EXPECT_EQ(test, out_buf[105], 0);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at + n - 1, never), (ssize_t)n - 1);
+	/* Poison just past the range: not met. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at + n, never), (ssize_t)n);
+
+	/* The reader's fault: EFAULT at once, else short to it. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, never, 0), -EFAULT);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, never, 4000), 4000);
+	KUNIT_EXPECT_EQ(test, memcmp(out_buf, medium + at, 4000), 0);
+	/* Both: whichever comes first. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at + 50, 4000), 50);
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at + 5000, 10), 10);
+	/* The medium is read first: its poison wins a tie. */
+	KUNIT_EXPECT_EQ(test, copy_out(test, at, n, at, 0), -EIO);
+}
+
 static struct kunit_case vmlab_dax_cases[] = {
 	KUNIT_CASE(map_range),
 	KUNIT_CASE(pmd_verdicts),
 	KUNIT_CASE(byte_range_pages),
 	KUNIT_CASE(dirty_runs),
+	KUNIT_CASE(mark_dirty_fault),
+	KUNIT_CASE(copy_out_stops_at_poison),
 	{}
 };
 
@@ -139,5 +239,5 @@ static struct kunit_suite vmlab_dax_suite = {
 
 kunit_test_suite(vmlab_dax_suite);
 
-MODULE_DESCRIPTION("KUnit tests for vmlab dax range, alignment and dirty-run logic");
+MODULE_DESCRIPTION("KUnit tests for vmlab dax range, alignment, dirty-run and copy logic");
 MODULE_LICENSE("GPL");

@@ -101,15 +101,15 @@ static uint64_t compact_moves(void)
  * Compaction moves movable pages out of partly used pageblocks into the
  * free pages of others, never into a wholly free pageblock, so balloon
  * pages move only where they are interleaved with free ones, which a
- * fresh guest's allocator does not do.  So a child touches 256 MiB (less
- * if free memory is short, keeping 64 MiB free) and frees every other
- * page of it; the balloon takes as many pages as the child freed, the
- * buddy allocator serving order-0 requests from those single free pages
- * before it splits larger blocks; the child exits, and balloon pages and
- * free pages now alternate in what the child held.  256 MiB rather than
- * all free memory: under KASAN, touching, inflating and compacting the
- * whole guest outlived the timeout, and interleaved pageblocks are all
- * compaction needs.
+ * fresh guest's allocator does not do.  So the balloon first takes all
+ * free memory but 320 MiB; a child touches 256 MiB of it and frees every
+ * other page; the balloon grows by as many pages as the child freed,
+ * which leaves free only what the allocator cannot give without them
+ * (64 MiB of free blocks, then those single pages); the child exits, and
+ * balloon pages and free pages now alternate in what the child held.
+ * The balloon, not a process, fills memory: touching and then compacting
+ * the whole guest under KASAN outlived the timeout, while an inflation
+ * is cheap and only the child's 256 MiB is left for compaction to sort.
  * At least one page must move, none may be lost, and every move is
  * counted both by the balloon and as the kernel's balloon_migrate event.
  */
@@ -117,18 +117,22 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 {
 	uint64_t mig0 = vmstat("balloon_migrate"), ours0 = stat_of("migrated_pages");
 	uint64_t inf0 = vmstat("balloon_inflate"), def0 = vmstat("balloon_deflate");
-	uint64_t n, moved, free = meminfo_pages("MemFree");
+	uint64_t fill, n, moved, free = meminfo_pages("MemFree");
+	const size_t len = 256UL << 20;
 	int ready[2], go[2], status;
-	size_t len, i;
 	char st[1024], c;
 	pid_t pid;
+	size_t i;
 
 	if (access("/proc/sys/vm/compact_memory", W_OK))
 		SKIP(return, "no /proc/sys/vm/compact_memory");
-	ASSERT_LT(32768ULL, free);
-	len = (free - 16384 < 65536 ? free - 16384 : 65536) * 4096;
+	/* 320 MiB stay free: the child's 256 MiB and 64 MiB beside it. */
+	ASSERT_LT(81920ULL + 16384ULL, free);
+	fill = free - 81920;
 	n = len / 8192;
 	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", fill));
+	ASSERT_EQ(0, wait_actual(fill, 120));
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
@@ -143,8 +147,8 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", n));
-	EXPECT_EQ(0, wait_actual(n, 120));
+	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", fill + n));
+	EXPECT_EQ(0, wait_actual(fill + n, 120));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
@@ -155,12 +159,12 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 
 	moved = compact_moves();
 	ASSERT_NE(UINT64_MAX, moved);
-	ASSERT_EQ(n, actual());
+	ASSERT_EQ(fill + n, actual());
 	ASSERT_LT(0, vmlab_read(M, "status", st, sizeof(st)));
 	ASSERT_NE(NULL, strstr(st, "isolated_pages 0\n"));
 	moved = stat_of("migrated_pages") - ours0;
 	TH_LOG("compaction migrated %llu of %llu balloon pages",
-	       (unsigned long long)moved, (unsigned long long)n);
+	       (unsigned long long)moved, (unsigned long long)(fill + n));
 	EXPECT_LT(0ULL, moved);
 	EXPECT_EQ(vmstat("balloon_migrate") - mig0, moved);
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "0"));

@@ -75,9 +75,12 @@ static ssize_t vb_target_write(struct file *file, const char __user *ubuf,
 	u64 pages;
 	int ret;
 
-	ret = vmlab_user_input("target_pages", buf, sizeof(buf), ubuf, count, ppos);
-	if (ret)
-		return ret;
+	/* The text itself, not a number: suffixes and hex are parsed below. */
+	if (*ppos || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
 	ret = vb_parse_target(buf, count, &pages);
 	if (ret) {
 		pr_warn_ratelimited("target_pages: '%s' is %s\n", strim(buf),

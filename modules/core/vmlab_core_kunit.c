@@ -117,49 +117,12 @@ static void counters_wrap_around(struct kunit *test)
 	vmlab_counters_destroy(&c);
 }
 
-static void parse_u64_strict(struct kunit *test)
-{
-	u64 v = 7;
-
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("42\n", false, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 42ULL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("0x10", false, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 16ULL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("18446744073709551615", false, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, U64_MAX);
-
-	v = 7;
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("\n", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("-1", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("+1", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("12abc", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("4K", false, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("18446744073709551616", false, &v), -ERANGE);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("1234567890123456789012345678901234", false, &v),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, v, 7ULL);
-
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("4K", true, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 4096ULL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("3m\n", true, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 3ULL << 20);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("2G", true, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 2ULL << 30);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("1T", true, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 1ULL << 40);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("16777216T", true, &v), -ERANGE);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("K", true, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vmlab_parse_u64("1KB", true, &v), -EINVAL);
-}
-
 static struct kunit_case vmlab_core_cases[] = {
 	KUNIT_CASE(hist_bucket_edges),
 	KUNIT_CASE(hist_record_and_reset),
 	KUNIT_CASE(counters_sum_across_cpus),
 	KUNIT_CASE(counters_wrap_around),
 	KUNIT_CASE(counters_refuse_unnamed),
-	KUNIT_CASE(parse_u64_strict),
 	{}
 };
 

@@ -131,15 +131,11 @@ static ssize_t vdax_inject_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
 	unsigned long reverted;
-	char buf[8];
 	u64 go;
 	int ret;
 
 	/* Strictly "1": anything else is refused before crash_inject is asked. */
-	ret = vmlab_user_input("inject_power_loss", buf, sizeof(buf), ubuf, count, ppos);
-	if (ret)
-		return ret;
-	ret = vmlab_parse_u64(buf, false, &go);
+	ret = kstrtou64_from_user(ubuf, count, 0, &go);
 	if (ret || go != 1) {
 		pr_warn_ratelimited("inject_power_loss: write 1\n");
 		return ret ? ret : -EINVAL;

@@ -88,18 +88,14 @@ static void tlbstat_reset_all(void)
 static ssize_t reset_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
-	char buf[32];
 	u64 val;
 	int ret;
 
-	ret = vmlab_user_input("reset", buf, sizeof(buf), ubuf, count, ppos);
-	if (ret)
-		return ret;
-	ret = vmlab_parse_u64(buf, false, &val);
+	ret = kstrtou64_from_user(ubuf, count, 0, &val);
 	if (!ret && val != 1)
 		ret = -ERANGE;
 	if (ret) {
-		pr_warn_ratelimited("reset: write 1 to reset, not '%s'\n", strim(buf));
+		pr_warn_ratelimited("reset: write 1 to reset\n");
 		return ret;
 	}
 	tlbstat_reset_all();

@@ -127,11 +127,11 @@ static inline void vmlab_hist_record(struct vmlab_hist *h, u64 value)
  * @max: largest accepted value
  * @set: optional; called with the new value under the tunable's lock and
  *	 may refuse it with an errno, leaving @val unchanged
- * @suffix: accept K/M/G/T suffixes (memparse), e.g. for sizes
  * @lock: serialises writers so @set sees writes in order
  *
- * Writes parse with kstrtou64 (or a strict memparse), reject garbage with
- * -EINVAL and out-of-range values with -ERANGE, and leave the value as it was.
+ * The file is a debugfs attribute (DEFINE_DEBUGFS_ATTRIBUTE): writes parse
+ * with kstrtoull, garbage gets -EINVAL and an out-of-range value -ERANGE,
+ * and a refused write leaves the value as it was.
  */
 struct vmlab_tunable {
 	const char *name;
@@ -139,14 +139,10 @@ struct vmlab_tunable {
 	u64 min;
 	u64 max;
 	int (*set)(struct vmlab_tunable *t, u64 val);
-	bool suffix;
 	struct mutex lock;	/* serialises writers and @set */
 };
 
 struct dentry *vmlab_tunable_debugfs(struct vmlab_tunable *t, struct dentry *dir);
-int vmlab_parse_u64(const char *buf, bool suffix, u64 *val);
-int vmlab_user_input(const char *what, char *buf, size_t size,
-		     const char __user *ubuf, size_t count, loff_t *ppos);
 
 /* /sys/kernel/debug/vmlab/<name>/, removed with debugfs_remove_recursive(). */
 struct dentry *vmlab_debugfs_dir(const char *name);

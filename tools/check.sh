@@ -11,7 +11,9 @@
 # 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
 # space), harness (the harness's own fixtures), vm-debian-6.1,
 # vm-debian-6.12, vm-debian-7.2, vm-debug-7.2 (KUnit, KASAN, lockdep,
-# kmemleak), demo-debian-7.2 (make demo on the newest kernel), vmhost
+# kmemleak), fuzz-debian-7.2 and soak-debug-7.2 (a minute of make fuzz
+# and of make soak),
+# demo-debian-7.2 (make demo on the newest kernel), vmhost
 # (selftests/*/vmhost_*.sh).
 #
 # Every verdict lands in .build/check/results.ktap and junit.xml; the last
@@ -28,8 +30,8 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # side: the debug kernel's VM run takes as long as the three Debian ones.
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build checkpatch host-tests harness
-	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
-	    demo-debian-7.2+vmhost)
+	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2,soak-debug-7.2
+	    demo-debian-7.2,fuzz-debian-7.2+vmhost)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)
 retries=0
@@ -228,6 +230,11 @@ run_stage() {
 	harness) stage_harness ;;
 	vm-*) stage_vm vm "${st#vm-}" --cycle --disk --balloon ;;
 	demo-*) stage_vm demo "${st#demo-}" --demo --disk ;;
+	# A minute of make soak on the debug kernel; a minute of make fuzz on
+	# Debian's 7.2, as trinity needs more than a minute to start under KASAN.
+	soak-*) stage_vm soak "${st#soak-}" --cmd-timeout 600 --cmd 'vmlab-soak --seconds 60' ;;
+	fuzz-*) stage_vm fuzz "${st#fuzz-}" --binary trinity --binary tools/fuzz/vmlab-fuzz \
+		--cmd-timeout 600 --cmd 'vmlab-fuzz 60' ;;
 	vmhost) stage_vmhost ;;
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
@@ -280,7 +287,7 @@ stages=("$@")
 # Every name first: a lane runs in a subshell, where a bad one would be lost.
 for st in $(printf '%s\n' "${stages[@]}" | tr '+,' '\n'); do
 	case $st in
-	build | checkpatch | host-tests | harness | vm-* | demo-* | vmhost) ;;
+	build | checkpatch | host-tests | harness | vm-* | demo-* | soak-* | fuzz-* | vmhost) ;;
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
 done

@@ -91,6 +91,9 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	u64 val;
 	int ret;
 
+	/* One whole write: a partial one must not reset anything. */
+	if (*ppos)
+		return -EINVAL;
 	ret = kstrtou64_from_user(ubuf, count, 0, &val);
 	if (!ret && val != 1)
 		ret = -ERANGE;

@@ -361,6 +361,13 @@ TEST_F(merge, stable_scans_delays_merging)
 
 	ASSERT_NE(NULL, a);
 	ASSERT_EQ(0, sp_set("stable_scans", 8));
+	/*
+	 * 100 ms between scans: sp_scan() stops the scanner only when this
+	 * process runs again, and on the debug kernel under TCG a 1 ms
+	 * period let 9 visits pass before it did (one page merged).  Now
+	 * that takes 600 ms of delay.
+	 */
+	ASSERT_EQ(0, sp_set("sleep_millisecs", 100));
 	for (p = 0; p < 8; p++)
 		sp_fill(a + p * PG, 21);
 	/* At most 3 visits per page in 2 full scans and a partial one. */

@@ -17,8 +17,12 @@
 
 void balloon_worker(struct rng *r)
 {
-	/* ENOENT: the module is being reloaded. */
-	static const int ok[] = { ENOENT, ENODEV, ENOMEM, 0 };
+	/*
+	 * ENOENT: the module is being reloaded; ENXIO: debugfs refuses to
+	 * open a file whose module is going away; EIO: the file was
+	 * removed while open.
+	 */
+	static const int ok[] = { ENOENT, ENODEV, ENXIO, EIO, ENOMEM, 0 };
 	unsigned long max = mem_total_kb() / 4 * opts.balloon_pct / 100;
 	char buf[64], back[64];
 	unsigned long pages, got;

@@ -140,8 +140,14 @@ static int good_value(struct rng *r, const char *path, char *buf, size_t len)
 
 static void do_read(struct rng *r, struct dfile *f)
 {
-	/* EIO: the file was removed (module unload) while open. */
-	static const int ok[] = { ENOENT, ENODEV, EIO, ENOMEM, EACCES, EPERM, EINVAL, 0 };
+	/*
+	 * EIO: the file was removed (module unload) while open.  ESPIPE:
+	 * pread() on a tunable, which is a debugfs attribute and so opens
+	 * nonseekable, as every DEFINE_DEBUGFS_ATTRIBUTE file does.  ENXIO:
+	 * debugfs refuses to open a file whose module is going away.
+	 */
+	static const int ok[] = { ENOENT, ENODEV, ENXIO, EIO, ESPIPE, ENOMEM, EACCES, EPERM,
+				  EINVAL, 0 };
 	char buf[8192];
 	int fd = open(f->path, O_RDONLY);
 	ssize_t n;
@@ -173,9 +179,9 @@ static void do_write(struct rng *r, struct dfile *f, bool bad)
 	 * value may be out of a tunable's range); EOPNOTSUPP: power loss
 	 * without crash injection; ENOMEM, EBUSY, EAGAIN: fault injection and
 	 * synchronous work (run=2) in flight; EIO: the file was removed while
-	 * open.
+	 * open; ENXIO: its module is going away.
 	 */
-	static const int ok[] = { ENOENT, ENODEV, EIO, EINVAL, ERANGE, EOPNOTSUPP,
+	static const int ok[] = { ENOENT, ENODEV, ENXIO, EIO, EINVAL, ERANGE, EOPNOTSUPP,
 				  ENOMEM, EBUSY, EAGAIN, EINTR, 0 };
 	enum op op = bad ? OP_DBG_BAD_WRITE : OP_DBG_WRITE;
 	char buf[512];

@@ -12,6 +12,7 @@
 #include <linux/ktime.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/vmstat.h>
 
@@ -476,6 +477,14 @@ static void vb_work_fn(struct kthread_work *work)
 		}
 	}
 	kthread_queue_delayed_work(vb.worker, &vb.work, delay);
+	/*
+	 * With no delay the worker runs the next step without sleeping, and
+	 * under full preemption may never switch voluntarily while it moves
+	 * a large balloon: report an RCU Tasks quiescent state so that
+	 * synchronize_rcu_tasks() does not wait for the whole move.
+	 */
+	if (!delay)
+		cond_resched_tasks_rcu_qs();
 }
 
 /* A new target (or knob): look now rather than after any pending delay. */

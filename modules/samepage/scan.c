@@ -9,6 +9,7 @@
 #include <linux/freezer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/rcupdate.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
 
@@ -111,8 +112,14 @@ static int sp_scan_thread(void *unused)
 	while (!kthread_should_stop()) {
 		if (READ_ONCE(sp.run) == 1) {
 			sp_scan_batch();
-			/* sleep_millisecs=0 does not sleep: yield at least. */
-			cond_resched();
+			/*
+			 * sleep_millisecs=0 never sleeps, and under full
+			 * preemption cond_resched() is a no-op: without this
+			 * report the thread never passes an RCU Tasks quiescent
+			 * state, and every synchronize_rcu_tasks() (the kprobe
+			 * optimizer, ftrace) waits until the scanner stops.
+			 */
+			cond_resched_tasks_rcu_qs();
 			long timeout = msecs_to_jiffies(sp_tun(SPT_SLEEP_MILLISECS));
 
 			wait_event_freezable_timeout(sp.wait, kthread_should_stop() ||

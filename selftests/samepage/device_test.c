@@ -337,4 +337,61 @@ TEST(memcg_charged)
 	EXPECT_GT(CG_PAGES * PG, cur[1]);
 }
 
+/* Register and unregister tlbstat's kretprobe a few times: 0 when done. */
+static int toggle_kprobe(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (vmlab_write_u64("tlbstat", "enable", 1))
+			return 1;
+		/* The kprobe optimizer runs a few jiffies after a registration. */
+		usleep(100 * 1000);
+		if (vmlab_write_u64("tlbstat", "enable", 0))
+			return 2;
+	}
+	return 0;
+}
+
+/*
+ * At sleep_millisecs=0 the scanner never sleeps.  It must still pass RCU
+ * Tasks quiescent states, or every synchronize_rcu_tasks() in the system
+ * waits for it.  The kprobe optimizer calls one with kprobe_mutex held, so
+ * on a kernel that optimizes kprobes (the debug kernel) an unregister
+ * blocked until the scanner stopped: this once hung a module unload after
+ * make soak.  The deadline is a hang detector, far above a grace period.
+ */
+TEST_F_TIMEOUT(dev, full_speed_scanner_lets_rcu_tasks_finish, 120)
+{
+	uint64_t enabled;
+	double deadline;
+	int status = 0;
+	pid_t pid, done = 0;
+	bool in_time;
+
+	if (vmlab_read_u64("tlbstat", "enable", &enabled))
+		SKIP(return, "vmlab_tlbstat is not loaded: nothing registers a kprobe");
+	ASSERT_EQ(0, sp_set("sleep_millisecs", 0));
+	ASSERT_EQ(0, sp_set("run", 1));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(toggle_kprobe());
+	deadline = sp_now() + 60;
+	while (!done && sp_now() < deadline) {
+		done = waitpid(pid, &status, WNOHANG);
+		usleep(10 * 1000);
+	}
+	in_time = done == pid;
+	/* Stopping the scanner ends a grace period it was holding up. */
+	EXPECT_EQ(0, sp_set("run", 0));
+	if (!done)
+		done = waitpid(pid, &status, 0);
+	EXPECT_EQ(0, vmlab_write_u64("tlbstat", "enable", enabled));
+	ASSERT_TRUE(in_time) TH_LOG("the kprobe toggles did not finish in 60 s");
+	ASSERT_EQ(pid, done);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN

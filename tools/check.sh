@@ -8,8 +8,8 @@
 #                             A,B: one after the other within such a lane)
 #
 # Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-7.2, with sparse on
-# 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), host-tests (user
-# space), harness (the harness's own fixtures), vm-debian-6.1,
+# 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), docs (sphinx-build
+# -W, rst2man, kernel-doc -none), host-tests (user space), harness (the harness's own fixtures), vm-debian-6.1,
 # vm-debian-6.12, vm-debian-7.2, vm-debug-7.2 (KUnit, KASAN, lockdep,
 # kmemleak), fuzz-debian-7.2 (a minute of make fuzz), soak-debug-7.2 (a
 # minute of make soak; not in the default run, see Documentation/soak.rst),
@@ -29,7 +29,7 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # A+B runs stages (or comma-separated sequences of stages) A and B side by
 # side: the debug kernel's VM run takes as long as the three Debian ones.
 # shellcheck disable=SC2054 # commas separate the stages of one lane
-ALL_STAGES=(build checkpatch host-tests harness
+ALL_STAGES=(build checkpatch docs host-tests harness
 	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
 	    demo-debian-7.2,fuzz-debian-7.2+vmhost)
 STAGES=$LOGDIR/stages.tsv
@@ -132,14 +132,22 @@ stage_build() {
 	fi
 }
 
+# User-space C, which checkpatch also reads in the kernel's own tools and
+# selftests.  What it may not have there: the kernel's u64 and __printf(),
+# and C's PRIu64 (CAMELCASE); volatile is right for memory a test touches
+# and for sig_atomic_t.
+user_sources() {
+	find userspace selftests -name '*.[ch]' -not -path '*/build/*' | sort
+}
+USER_IGNORE=FILE_PATH_CHANGES,PREFER_KERNEL_TYPES,VOLATILE,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO
+
 stage_checkpatch() {
-	local src f ignore log=$LOGDIR/checkpatch.log bad=0
+	local src f ignore log=$LOGDIR/checkpatch.log ulog=$LOGDIR/checkpatch-user.log bad=0
 	src=$("$KERNELS" source)
 	: > "$log"
 	for f in $(kernel_sources); do
-		ignore=FILE_PATH_CHANGES
 		if ! "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-			--ignore "$ignore" -f "$f" >> "$log" 2>&1; then
+			--ignore FILE_PATH_CHANGES -f "$f" >> "$log" 2>&1; then
 			bad=1
 		fi
 	done
@@ -148,6 +156,38 @@ stage_checkpatch() {
 	else
 		cat "$log"
 		not_ok "checkpatch --strict" "$log"
+	fi
+	bad=0
+	: > "$ulog"
+	for f in $(user_sources); do
+		ignore=$USER_IGNORE
+		# checkpatch reads "FIXTURE_DATA(merge) *self" as a product and
+		# wants (self)->(f) in a macro naming a member, as it does in the
+		# kernel's own selftests.
+		[ "$f" = selftests/samepage/merge_test.c ] &&
+			ignore+=,SPACING,MACRO_ARG_PRECEDENCE
+		if ! "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+			--ignore "$ignore" -f "$f" >> "$ulog" 2>&1; then
+			bad=1
+		fi
+	done
+	# checkpatch caches camelcase names in the directory it runs in.
+	rm -f .checkpatch-camelcase.*
+	if [ $bad -eq 0 ]; then
+		ok "checkpatch --strict clean on $(user_sources | wc -l) user-space and selftest files" "$ulog"
+	else
+		cat "$ulog"
+		not_ok "checkpatch --strict on user space and selftests" "$ulog"
+	fi
+}
+
+stage_docs() {
+	local log=$LOGDIR/docs.log
+	if make -s -C Documentation check > "$log" 2>&1; then
+		ok "docs: sphinx-build -W, rst2man, kernel-doc -none" "$log"
+	else
+		cat "$log"
+		not_ok "docs: sphinx-build -W, rst2man, kernel-doc -none" "$log"
 	fi
 }
 
@@ -226,6 +266,7 @@ run_stage() {
 	case $st in
 	build) stage_build ;;
 	checkpatch) stage_checkpatch ;;
+	docs) stage_docs ;;
 	host-tests) stage_host_tests ;;
 	harness) stage_harness ;;
 	vm-*) stage_vm vm "${st#vm-}" --cycle --disk --balloon ;;
@@ -289,7 +330,7 @@ stages=("$@")
 # Every name first: a lane runs in a subshell, where a bad one would be lost.
 for st in $(printf '%s\n' "${stages[@]}" | tr '+,' '\n'); do
 	case $st in
-	build | checkpatch | host-tests | harness | vm-* | demo-* | soak-* | fuzz-* | vmhost) ;;
+	build | checkpatch | docs | host-tests | harness | vm-* | demo-* | soak-* | fuzz-* | vmhost) ;;
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
 done

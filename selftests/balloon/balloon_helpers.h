@@ -51,9 +51,11 @@ static inline uint64_t file_field(const char *path, const char *name)
 	return v;
 }
 
+#define PROC_VMSTAT "/proc/vmstat"
+
 static inline uint64_t vmstat(const char *name)
 {
-	return file_field("/proc/vmstat", name);
+	return file_field(PROC_VMSTAT, name);
 }
 
 static inline uint64_t meminfo_pages(const char *name)
@@ -169,7 +171,8 @@ static const char * const knobs[] = {
 	"batch_pages", "rate_pages", "refault_threshold", "free_margin_pages",
 	"guard", "retry_ms", "backoff_ms", "oom_pages", "shrinker", "inflate_cpus",
 };
-#define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
+
+#define NR_KNOBS ARRAY_SIZE(knobs)
 
 /*
  * Swap areas a test turned off, to be turned back on.  A fill until

@@ -49,7 +49,7 @@ TEST_F(balloon, hex_targets_are_page_counts)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		ASSERT_EQ(0, vmlab_write(M, "target_pages", good[i].in)) {
 			TH_LOG("input '%s'", good[i].in);
 		}
@@ -87,7 +87,7 @@ TEST_F(balloon, bad_targets_rejected)
 
 	vmlab_path(path, sizeof(path), M, "target_pages");
 	ASSERT_EQ(0, vmlab_write(M, "target_pages", "7"));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(bad[i].err, vmlab_write_path(path, bad[i].in, bad[i].len)) {
 			TH_LOG("input #%u '%s'", i, bad[i].in);
 		}
@@ -155,7 +155,7 @@ TEST_F(balloon, helpers_share_full_speed)
 {
 	const uint64_t n = 16384;
 	uint64_t cpus = sysconf(_SC_NPROCESSORS_ONLN), want, h0, i0, k0;
-	const char *setting[] = { "1", "4" };
+	static const char * const setting[] = { "1", "4" };
 	unsigned int i;
 
 	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));

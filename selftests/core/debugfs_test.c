@@ -141,7 +141,7 @@ TEST_F(tree, read_only_files_refuse_writes)
 TEST_F(tree, writable_files_reject_garbage)
 {
 	static const char * const garbage[] = {
-		"garbage\n", "-1\n", "1x\n", "0x\n", " \n", "99999999999999999999999\n",
+		"garbage\n", "-1\n", "1x\n", "0x\n", "\x20\n", "99999999999999999999999\n",
 		"1 2\n", "\x01\xff\n",
 		"0123456789012345678901234567890123456789012345678901234567890123456789\n",
 	};
@@ -155,7 +155,7 @@ TEST_F(tree, writable_files_reject_garbage)
 		if (self->files[i].mode & 0400)
 			ASSERT_LE(0, vmlab_read_path(self->files[i].path, self->before,
 						     sizeof(self->before)));
-		for (g = 0; g < (int)(sizeof(garbage) / sizeof(garbage[0])); g++) {
+		for (g = 0; g < (int)ARRAY_SIZE(garbage); g++) {
 			int ret = vmlab_write_path(self->files[i].path, garbage[g],
 						   strlen(garbage[g]));
 

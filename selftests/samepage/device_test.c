@@ -181,14 +181,16 @@ static const struct knob knobs[] = {
 
 TEST_F(dev, tunables_reject_garbage)
 {
-	static const char * const garbage[] = { "", "\n", "abc\n", "-1\n", "1x\n", "1 2\n", "0x\n" };
+	static const char * const garbage[] = {
+		"", "\n", "abc\n", "-1\n", "1x\n", "1 2\n", "0x\n",
+	};
 	size_t k, g;
 
-	for (k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
+	for (k = 0; k < ARRAY_SIZE(knobs); k++) {
 		uint64_t before = sp_get(knobs[k].name);
 
 		ASSERT_NE(~0ULL, before);
-		for (g = 0; g < sizeof(garbage) / sizeof(garbage[0]); g++)
+		for (g = 0; g < ARRAY_SIZE(garbage); g++)
 			EXPECT_EQ(-EINVAL, vmlab_write(SP, knobs[k].name, garbage[g])) {
 				TH_LOG("%s <- garbage #%zu", knobs[k].name, g);
 			}

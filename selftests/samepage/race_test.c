@@ -48,13 +48,16 @@ static void *hammer(void *arg)
 		int k;
 
 		if (rand_r(&seed) % 16 == 0) {
-			for (k = 0; k < (int)(PG / 8); k++)
-				p[k] = s[k] = ((const uint64_t *)w->ref)[k];
+			for (k = 0; k < (int)(PG / 8); k++) {
+				s[k] = ((const uint64_t *)w->ref)[k];
+				p[k] = s[k];
+			}
 			w->resets++;
 			continue;
 		}
 		k = rand_r(&seed) % (PG / 8);
-		p[k] = s[k] = ((uint64_t)rand_r(&seed) << 32) | rand_r(&seed);
+		s[k] = ((uint64_t)rand_r(&seed) << 32) | rand_r(&seed);
+		p[k] = s[k];
 		if (p[k] != s[k])
 			return (void *)1;
 		w->writes++;
@@ -81,7 +84,8 @@ static int run_writers(uint8_t * const *map, uint8_t *shadow, const uint8_t *ref
 	*writes = 0;
 	for (i = 0; i < THREADS; i++) {
 		pthread_join(t[i], &ret);
-		bad |= ret != NULL;
+		if (ret)
+			bad = 1;
 		*writes += w[i].writes + w[i].resets;
 	}
 	return bad ? -1 : 0;

@@ -106,7 +106,7 @@ static inline bool tlb_patching_racy(void)
 		return false;
 	if (vmlab_read_path("/proc/cpuinfo", buf, sizeof(buf)) < 0)
 		return false;
-	return strstr(buf, "QEMU TCG CPU") != NULL;
+	return strstr(buf, "QEMU TCG CPU");
 }
 
 /* Workers that can be held still while the kernel patches its text. */
@@ -273,7 +273,9 @@ static inline int tlb_top(pid_t pid, struct tlb_snap *s)
 	static char buf[8192];
 	char *line, *save = NULL;
 
-	s->top_shootdowns = s->top_pages = s->top_full = 0;
+	s->top_shootdowns = 0;
+	s->top_pages = 0;
+	s->top_full = 0;
 	s->top_nr = 0;
 	if (vmlab_read("tlbstat", "top", buf, sizeof(buf)) < 0)
 		return -1;

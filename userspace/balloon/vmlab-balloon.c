@@ -220,11 +220,12 @@ static int cmd_run(const char *path, int interval, int pid)
 	}
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: vmlab-balloon status\n"
 		   "       vmlab-balloon set TARGET [--wait SECONDS]\n"
 		   "       vmlab-balloon run PROFILE [--interval MS] [--pid PID]\n"
+		   "       vmlab-balloon --help\n"
 		   "TARGET: pages, or a size with K/M/G/T (rounded up to pages)\n");
 }
 
@@ -240,12 +241,23 @@ int main(int argc, char **argv)
 	int wait_s = 0, interval = 500, pid = 0, c;
 	const char *cmd;
 
-	if (argc < 2) {
-		usage(stderr);
+	/* Options before the command: only --help ("+": stop at the command). */
+	while ((c = getopt_long(argc, argv, "+h", opts + 3, NULL)) != -1) {
+		if (c != 'h') {
+			print_usage(stderr);
+			return 2;
+		}
+		print_usage(stdout);
+		return 0;
+	}
+	if (optind >= argc) {
+		print_usage(stderr);
 		return 2;
 	}
-	cmd = argv[1];
-	optind = 2;
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "w:i:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
@@ -258,21 +270,21 @@ int main(int argc, char **argv)
 			pid = atoi(optarg);
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (interval <= 0)
 		interval = 500;
-	if (!strcmp(cmd, "status"))
+	if (!strcmp(cmd, "status") && optind == argc)
 		return cmd_status();
-	if (!strcmp(cmd, "set") && optind < argc)
+	if (!strcmp(cmd, "set") && optind == argc - 1)
 		return cmd_set(argv[optind], wait_s);
-	if (!strcmp(cmd, "run") && optind < argc)
+	if (!strcmp(cmd, "run") && optind == argc - 1)
 		return cmd_run(argv[optind], interval, pid);
-	usage(stderr);
+	print_usage(stderr);
 	return 2;
 }

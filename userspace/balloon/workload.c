@@ -34,7 +34,7 @@
 #include "profile.h"
 
 #define CHUNK (64 << 10)
-#define MAX_SAMPLES (1 << 20)
+#define MAX_SAMPLES (1024 * 1024)
 
 static void sleep_until(uint64_t ns)
 {
@@ -129,6 +129,13 @@ static int cold_file(const char *dir, long mb)
 	return fd;
 }
 
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmlab-balloon-workload [--hot MB] [--cold MB] [--file MB] [--dir DIR]\n"
+		"                              [--seconds S] [--period MS] [--trace]\n");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -139,6 +146,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	long hot_mb = 32, cold_mb = 64, file_mb = 64, seconds = 10, maj0;
@@ -156,7 +164,7 @@ int main(int argc, char **argv)
 	char *cold;
 	int c, fd = -1;
 
-	while ((c = getopt_long(argc, argv, "H:c:f:d:s:tp:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:c:f:d:s:tp:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			hot_mb = atol(optarg);
@@ -179,11 +187,17 @@ int main(int argc, char **argv)
 		case 'p':
 			period_ms = atol(optarg);
 			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
 		default:
-			fprintf(stderr, "usage: %s [--hot MB] [--cold MB] [--file MB] [--dir DIR] [--seconds S] [--period MS] [--trace]\n",
-				argv[0]);
+			print_usage(stderr);
 			return 2;
 		}
+	}
+	if (optind != argc) {
+		print_usage(stderr);
+		return 2;
 	}
 	if (hot_mb <= 0 || cold_mb < 0 || file_mb < 0 || seconds <= 0 || period_ms < 0) {
 		fprintf(stderr, "%s: sizes and seconds must be positive\n", argv[0]);

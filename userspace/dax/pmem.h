@@ -16,8 +16,10 @@ enum pmem_flush_kind { PMEM_CLFLUSH, PMEM_CLFLUSHOPT, PMEM_CLWB };
 /* Copies of at least this many bytes use non-temporal stores. */
 #define PMEM_MOVNT_THRESHOLD 256
 
-/* Chosen once from CPUID; PMEM_FLUSH=clflush|clflushopt|clwb overrides it
- * (downwards only: an instruction the CPU lacks is never used). */
+/*
+ * Chosen once from CPUID; PMEM_FLUSH=clflush|clflushopt|clwb overrides it
+ * (downwards only: an instruction the CPU lacks is never used).
+ */
 enum pmem_flush_kind pmem_flush_kind(void);
 const char *pmem_flush_name(enum pmem_flush_kind kind);
 

@@ -12,11 +12,9 @@
 
 #include "plog.h"
 #include "pmem.h"
-#include "vmlab_tap.h"
+#include "kselftest.h"
 
 #define SIZE (64 * 1024)
-
-#define ok(cond, what) check(cond, what)
 
 struct model {
 	char *live;
@@ -82,32 +80,33 @@ int main(void)
 	long ret;
 	int i;
 
-	printf("TAP version 13\n1..13\n");
-	ok(plog_crc32("123456789", 9) == 0xcbf43926u, "crc32 check value");
-	ok(plog_open(&r, live, SIZE, model_persist, &m, &bad) == -ENODATA,
-	   "no log in zeroed memory");
+	ksft_print_header();
+	ksft_set_plan(13);
+	ksft_test_result(plog_crc32("123456789", 9) == 0xcbf43926u, "crc32 check value\n");
+	ksft_test_result(plog_open(&r, live, SIZE, model_persist, &m, &bad) == -ENODATA,
+			 "no log in zeroed memory\n");
 
 	/* Correct program: every acknowledged record survives the crash. */
 	plog_create(&l, live, SIZE, model_persist, &m);
 	ret = append_samples(&l, 50);
-	ok(ret == 49, "50 appends acknowledged");
+	ksft_test_result(ret == 49, "50 appends acknowledged\n");
 	memcpy(live, durable, SIZE);
-	ok(plog_open(&r, live, SIZE, model_persist, &m, &bad) == 50,
-	   "50 records recovered after the crash");
+	ksft_test_result(plog_open(&r, live, SIZE, model_persist, &m, &bad) == 50,
+			 "50 records recovered after the crash\n");
 	plog_walk(&r, verify_one, &v);
-	ok(v.n == 50 && v.bad == 0, "recovered records are intact and in order");
-	ok(append_samples(&r, 1) == 50, "appending continues at seq 50");
+	ksft_test_result(v.n == 50 && v.bad == 0, "recovered records are intact and in order\n");
+	ksft_test_result(append_samples(&r, 1) == 50, "appending continues at seq 50\n");
 
 	/* A torn append (record written, tail not yet) is invisible. */
 	memcpy(durable, live, SIZE);
 	live[PLOG_HEADER + r.hdr->tail + 20] ^= 1;
-	ok(plog_open(&r, live, SIZE, model_persist, &m, &bad) == 51,
-	   "bytes beyond the tail are ignored");
+	ksft_test_result(plog_open(&r, live, SIZE, model_persist, &m, &bad) == 51,
+			 "bytes beyond the tail are ignored\n");
 
 	/* Damage below the tail is found and named. */
 	live[PLOG_HEADER + 40] ^= 0x55;
-	ok(plog_open(&r, live, SIZE, model_persist, &m, &bad) == -EUCLEAN && bad == 1,
-	   "a damaged record below the tail is reported");
+	ksft_test_result(plog_open(&r, live, SIZE, model_persist, &m, &bad) == -EUCLEAN && bad == 1,
+			 "a damaged record below the tail is reported\n");
 	live[PLOG_HEADER + 40] ^= 0x55;
 
 	/* Buggy program: skips persists, loses acknowledged records. */
@@ -117,16 +116,16 @@ int main(void)
 	m.skip = 1;
 	ret = append_samples(&l, 10);
 	memcpy(live, durable, SIZE);
-	ok(ret == 9 && plog_open(&r, live, SIZE, model_persist, &m, &bad) == 0,
-	   "a log without persists is caught: 10 acknowledged, 0 recovered");
+	ksft_test_result(ret == 9 && plog_open(&r, live, SIZE, model_persist, &m, &bad) == 0,
+			 "a log without persists is caught: 10 acknowledged, 0 recovered\n");
 	m.skip = 0;
 
 	/* Full log. */
 	plog_create(&l, live, PLOG_HEADER + 512, model_persist, &m);
-	ok(append_samples(&l, 100) == -ENOSPC, "a full log says ENOSPC");
+	ksft_test_result(append_samples(&l, 100) == -ENOSPC, "a full log says ENOSPC\n");
 
 	/* The persistence library on ordinary memory. */
-	printf("# flush instruction: %s\n", pmem_flush_name(pmem_flush_kind()));
+	ksft_print_msg("flush instruction: %s\n", pmem_flush_name(pmem_flush_kind()));
 	for (i = 0; i < (int)sizeof(src); i++)
 		src[i] = i * 13;
 	for (i = 0; i < 8; i++) {
@@ -135,15 +134,16 @@ int main(void)
 		if (memcmp(dst + i, src, sizeof(src)) || dst[i + sizeof(src)])
 			break;
 	}
-	ok(i == 8, "pmem_memcpy_persist (non-temporal) copies at every alignment");
+	ksft_test_result(i == 8, "pmem_memcpy_persist (non-temporal) copies at every alignment\n");
 	memset(dst, 0, sizeof(dst));
 	pmem_memcpy_persist(dst + 3, src, 100);
-	ok(!memcmp(dst + 3, src, 100) && !dst[103], "pmem_memcpy_persist (cached) copies");
+	ksft_test_result(!memcmp(dst + 3, src, 100) && !dst[103],
+			 "pmem_memcpy_persist (cached) copies\n");
 
 	plog_create(&l, live, SIZE, real_persist, NULL);
-	ok(append_samples(&l, 20) == 19 &&
-	   plog_open(&r, live, SIZE, real_persist, NULL, &bad) == 20,
-	   "log with real cache flushes");
+	ksft_test_result(append_samples(&l, 20) == 19 &&
+			 plog_open(&r, live, SIZE, real_persist, NULL, &bad) == 20,
+			 "log with real cache flushes\n");
 
-	return tap_done();
+	ksft_finished();
 }

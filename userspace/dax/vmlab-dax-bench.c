@@ -19,7 +19,10 @@
  * that only 4 KiB mappings fit (device-dax refuses that address; give it
  * an align of 4096 instead), and anonymous memory gets MADV_NOHUGEPAGE.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,6 @@
 #include "pmem.h"
 
 #define SZ_2M (2UL << 20)
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static double now(void)
 {
@@ -82,9 +84,20 @@ static char *map(const char *dev, size_t len, int small)
 	return p;
 }
 
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: vmlab-dax-bench DEVICE|anon MIB [4k]\n"
+		"       vmlab-dax-bench --help\n");
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option help[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
 	size_t len, i, n;
+	char *end;
 	volatile uint64_t sink = 0;
 	const uint64_t *q;
 	char *p, line[64];
@@ -93,12 +106,28 @@ int main(int argc, char **argv)
 	int small, r;
 	long f0;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: vmlab-dax-bench DEVICE|anon MIB [4k]\n");
+	/* No options but --help: the operands are positional. */
+	while ((r = getopt_long(argc, argv, "h", help, NULL)) != -1) {
+		if (r != 'h') {
+			print_usage(stderr);
+			return 2;
+		}
+		print_usage(stdout);
+		return 0;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "4k"))) {
+		print_usage(stderr);
 		return 2;
 	}
-	len = strtoull(argv[2], NULL, 0) << 20;
-	small = argc > 3 && !strcmp(argv[3], "4k");
+	errno = 0;
+	len = strtoull(argv[2], &end, 0) << 20;
+	if (errno || end == argv[2] || *end || !len) {
+		print_usage(stderr);
+		return 2;
+	}
+	small = argc == 4;
 	/*
 	 * Warm up: QEMU allocates guest memory on first touch, which would
 	 * be timed as fault cost.  Touch everything once, unmap, map again.
@@ -133,7 +162,7 @@ int main(int argc, char **argv)
 	for (r = 0, best = 1e9; r < 3; r++) {
 		t = now();
 		memset(p, 0x5a + r, len);
-		best = MIN(best, now() - t);
+		best = fmin(best, now() - t);
 	}
 	printf("write_MBps %.0f\n", len / best / 1e6);
 
@@ -141,7 +170,7 @@ int main(int argc, char **argv)
 		t = now();
 		for (q = (const uint64_t *)p; q < (const uint64_t *)(p + len); q++)
 			sum += *q;
-		best = MIN(best, now() - t);
+		best = fmin(best, now() - t);
 	}
 	sink = sum;
 	printf("read_MBps %.0f\n", len / best / 1e6);

@@ -7,6 +7,8 @@
  *   vmlab-dax log-append N [-o OFFSET] [-s SIZE] [--no-flush] [--delay-us US]
  *   vmlab-dax log-check [-o OFFSET] [-s SIZE] [--expect-min N]
  *
+ * Options may come before or after N; numbers take C syntax (0x...).
+ *
  * log-append prints "ack SEQ" after each record is durable (flushed with
  * the best cache instruction, fenced, and declared to the device with the
  * persist ioctl); --no-flush skips both, as a buggy program would.
@@ -15,6 +17,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +44,36 @@ struct dev {
 	struct opts *o;
 };
 
-static void usage(void)
+static void print_usage(FILE *out)
 {
-	fprintf(stderr,
+	fprintf(out,
 		"usage: vmlab-dax info\n"
 		"       vmlab-dax log-init [-o OFFSET] [-s SIZE]\n"
 		"       vmlab-dax log-append N [-o OFFSET] [-s SIZE] [--no-flush] [--delay-us US]\n"
-		"       vmlab-dax log-check [-o OFFSET] [-s SIZE] [--expect-min N]\n");
+		"       vmlab-dax log-check [-o OFFSET] [-s SIZE] [--expect-min N]\n"
+		"       vmlab-dax --help\n");
+}
+
+/* Usage errors exit 2, as in every vmlab program. */
+static void usage_error(void)
+{
+	print_usage(stderr);
 	exit(2);
+}
+
+/* A whole number in C syntax (0x... too), or a usage error. */
+static unsigned long long parse_num(const char *what, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-') {
+		fprintf(stderr, "vmlab-dax: %s: not a number: '%s'\n", what, s);
+		usage_error();
+	}
+	return v;
 }
 
 static void dev_persist(void *ctx, void *addr, size_t len)
@@ -173,37 +199,83 @@ static int cmd_log(const char *cmd, unsigned long long count, struct opts *o)
 
 int main(int argc, char **argv)
 {
+	enum { OPT_NO_FLUSH = 256, OPT_DELAY_US, OPT_EXPECT_MIN };
+	static const struct option lopts[] = {
+		{ "offset", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, 's' },
+		{ "no-flush", no_argument, NULL, OPT_NO_FLUSH },
+		{ "delay-us", required_argument, NULL, OPT_DELAY_US },
+		{ "expect-min", required_argument, NULL, OPT_EXPECT_MIN },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
 	struct opts o = { .offset = 0, .size = 16ULL << 20 };
 	unsigned long long count = 0;
+	bool append, check, placed = false;
 	const char *cmd;
-	int i = 2;
+	int c;
 
-	if (argc < 2)
-		usage();
-	cmd = argv[1];
-	if (!strcmp(cmd, "info"))
-		return cmd_info();
-	if (!strcmp(cmd, "log-append")) {
-		if (argc < 3)
-			usage();
-		count = strtoull(argv[2], NULL, 0);
-		i = 3;
-	} else if (strcmp(cmd, "log-init") && strcmp(cmd, "log-check")) {
-		usage();
+	/* Options before the command: only --help ("+": stop at the command). */
+	while ((c = getopt_long(argc, argv, "+h", lopts + 5, NULL)) != -1) {
+		if (c != 'h')
+			usage_error();
+		print_usage(stdout);
+		return 0;
 	}
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			o.offset = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
-			o.size = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--expect-min") && i + 1 < argc)
-			o.expect_min = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--delay-us") && i + 1 < argc)
-			o.delay_us = strtoull(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--no-flush"))
+	if (optind >= argc)
+		usage_error();
+	cmd = argv[optind];
+	append = !strcmp(cmd, "log-append");
+	check = !strcmp(cmd, "log-check");
+	if (strcmp(cmd, "info") && strcmp(cmd, "log-init") && !append && !check)
+		usage_error();
+
+	/* The command's options, before or after its operand (glibc permutes). */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:s:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.offset = parse_num("--offset", optarg);
+			placed = true;
+			break;
+		case 's':
+			o.size = parse_num("--size", optarg);
+			placed = true;
+			break;
+		case OPT_NO_FLUSH:
 			o.no_flush = 1;
-		else
-			usage();
+			break;
+		case OPT_DELAY_US:
+			o.delay_us = parse_num("--delay-us", optarg);
+			break;
+		case OPT_EXPECT_MIN:
+			o.expect_min = parse_num("--expect-min", optarg);
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			usage_error();
+		}
+	}
+	/* Each option only where it means something, as the usage says. */
+	if ((o.no_flush || o.delay_us) && !append)
+		usage_error();
+	if (o.expect_min && !check)
+		usage_error();
+	if (!strcmp(cmd, "info")) {
+		if (optind != argc || placed)
+			usage_error();
+		return cmd_info();
+	}
+	if (append) {
+		if (optind != argc - 1)
+			usage_error();
+		count = parse_num("N", argv[optind]);
+	} else if (optind != argc) {
+		usage_error();
 	}
 	return cmd_log(cmd, count, &o);
 }

@@ -11,6 +11,12 @@
 
 #include "layout.h"
 
+/*
+ * Slack for fractions of page counts: 16384 * 0.5 must give 8192, not a
+ * double just below it that floor() takes down to 8191.
+ */
+#define LAYOUT_SLACK 0.000000001
+
 int layout_init(struct layout *l, char *err, size_t errlen)
 {
 	if (!l->pages || !l->procs || l->procs > l->pages) {
@@ -21,15 +27,16 @@ int layout_init(struct layout *l, char *err, size_t errlen)
 		snprintf(err, errlen, "a group needs at least 2 pages");
 		return -1;
 	}
-	if (l->dup < 0 || l->zero < 0 || l->vol < 0 || l->dup + l->zero + l->vol > 1.0 + 1e-9) {
+	if (l->dup < 0 || l->zero < 0 || l->vol < 0 ||
+	    l->dup + l->zero + l->vol > 1.0 + LAYOUT_SLACK) {
 		snprintf(err, errlen, "fractions must be >= 0 and sum to at most 1");
 		return -1;
 	}
-	l->dup_pages = (unsigned long)floor(l->pages * l->dup + 1e-9);
+	l->dup_pages = (unsigned long)floor(l->pages * l->dup + LAYOUT_SLACK);
 	l->dup_pages -= l->dup_pages % l->group;
 	l->groups = l->dup_pages / l->group;
-	l->zero_pages = (unsigned long)floor(l->pages * l->zero + 1e-9);
-	l->vol_pages = (unsigned long)floor(l->pages * l->vol + 1e-9);
+	l->zero_pages = (unsigned long)floor(l->pages * l->zero + LAYOUT_SLACK);
+	l->vol_pages = (unsigned long)floor(l->pages * l->vol + LAYOUT_SLACK);
 	if (l->dup_pages + l->zero_pages + l->vol_pages > l->pages) {
 		snprintf(err, errlen, "layout does not fit");
 		return -1;

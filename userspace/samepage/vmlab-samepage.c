@@ -38,6 +38,7 @@
 #define SP_DIR "/sys/kernel/debug/vmlab/samepage"
 #define KSM_DIR "/sys/kernel/mm/ksm"
 #define PG LAYOUT_PAGE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct backend {
 	const char *name;
@@ -396,9 +397,10 @@ static int run(void)
 	cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
 	n = stat_of("full_scans") - base_scans;
 	put_knob("run", 0);
-	printf("%s steady state after %.2f s, %lu full scans, %.2f s scanner CPU: "
-	       "pages_shared=%llu pages_sharing=%llu zero_pages=%llu\n",
-	       ok ? "reached" : "NOT reached", t1 - t0, n, cpu, shared, sharing, zero);
+	/* One line, printed in parts so that no format string is split. */
+	printf("%s steady state after %.2f s, %lu full scans, %.2f s scanner CPU: ",
+	       ok ? "reached" : "NOT reached", t1 - t0, n, cpu);
+	printf("pages_shared=%llu pages_sharing=%llu zero_pages=%llu\n", shared, sharing, zero);
 
 	bad_before = ask_all(c, 'V');
 	lat = calloc(lay.pages, sizeof(*lat));
@@ -426,13 +428,15 @@ static int run(void)
 	printf("verify: %lu bad pages after merging, %lu after writing %lu merged pages\n",
 	       bad_before, bad_after, total_cow);
 	printf("COW-break write latency: median %.1f us, p90 %.1f us\n",
-	       total_cow ? lat[total_cow / 2] / 1000.0 : 0, total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0);
+	       total_cow ? lat[total_cow / 2] / 1000.0 : 0,
+	       total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0);
 	printf("saving: %llu KiB\n", (sharing + (zero ? zero - 1 : 0)) * (PG / 1024));
-	printf("result backend=%s pages=%lu procs=%u shared=%llu sharing=%llu zero=%llu steady=%d "
-	       "full_scans=%lu wall_s=%.3f cpu_s=%.2f cow_writes=%lu cow_us_median=%.1f cow_us_p90=%.1f "
-	       "bad_pages=%lu\n",
-	       be->name, lay.pages, lay.procs, shared, sharing, zero, ok, n, t1 - t0, cpu,
-	       total_cow, total_cow ? lat[total_cow / 2] / 1000.0 : 0,
+	/* The line tools/bench/samepage.sh parses, in parts as above. */
+	printf("result backend=%s pages=%lu procs=%u shared=%llu sharing=%llu zero=%llu steady=%d ",
+	       be->name, lay.pages, lay.procs, shared, sharing, zero, ok);
+	printf("full_scans=%lu wall_s=%.3f cpu_s=%.2f cow_writes=%lu ", n, t1 - t0, cpu, total_cow);
+	printf("cow_us_median=%.1f cow_us_p90=%.1f bad_pages=%lu\n",
+	       total_cow ? lat[total_cow / 2] / 1000.0 : 0,
 	       total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0, bad_before + bad_after);
 	free(lat);
 	return ok && !bad_before && !bad_after ? 0 : 1;
@@ -447,7 +451,7 @@ static int status(void)
 	char path[256], buf[8192];
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), SP_DIR "/%s", files[i]);
 		if (read_file(path, buf, sizeof(buf))) {
 			fprintf(stderr, "vmlab-samepage: %s: %s (is vmlab_samepage loaded?)\n",
@@ -462,12 +466,19 @@ static int status(void)
 	return 0;
 }
 
-static void usage(void)
+static void print_usage(FILE *out)
 {
-	fprintf(stderr, "usage: vmlab-samepage [status]\n"
+	fprintf(out, "usage: vmlab-samepage [status]\n"
 		"       vmlab-samepage run [--backend samepage|ksm] [--procs P] [--pages N]\n"
 		"              [--dup F] [--group G] [--zero F] [--volatile F]\n"
-		"              [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1] [--timeout S]\n");
+		"              [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1] [--timeout S]\n"
+		"       vmlab-samepage --help\n");
+}
+
+/* Usage errors exit 2, as in every vmlab program. */
+static void usage(void)
+{
+	print_usage(stderr);
 	exit(2);
 }
 
@@ -501,16 +512,26 @@ int main(int argc, char **argv)
 		{ "group", 1, NULL, 'g' }, { "zero", 1, NULL, 'z' },
 		{ "volatile", 1, NULL, 'v' }, { "pages-to-scan", 1, NULL, 's' },
 		{ "sleep-ms", 1, NULL, 'm' }, { "use-zero-pages", 1, NULL, 'Z' },
-		{ "timeout", 1, NULL, 't' }, { NULL, 0, NULL, 0 },
+		{ "timeout", 1, NULL, 't' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	if (argc < 2 || !strcmp(argv[1], "status"))
-		return argc > 2 ? (usage(), 2) : status();
-	if (strcmp(argv[1], "run"))
+	/* Options before the command: only --help ("+": stop at the command). */
+	while ((o = getopt_long(argc, argv, "+h", opts + 11, NULL)) != -1) {
+		if (o != 'h')
+			usage();
+		print_usage(stdout);
+		return 0;
+	}
+	if (optind >= argc || !strcmp(argv[optind], "status"))
+		return optind + 1 < argc ? (usage(), 2) : status();
+	if (strcmp(argv[optind], "run"))
 		usage();
-	optind = 2;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'b':
 			if (!strcmp(optarg, "ksm"))
@@ -518,17 +539,41 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "samepage"))
 				usage();
 			break;
-		case 'p': lay.procs = num(optarg); break;
-		case 'n': lay.pages = num(optarg); break;
-		case 'd': lay.dup = frac(optarg); break;
-		case 'g': lay.group = num(optarg); break;
-		case 'z': lay.zero = frac(optarg); break;
-		case 'v': lay.vol = frac(optarg); break;
-		case 's': pages_to_scan = num(optarg); break;
-		case 'm': sleep_ms = num(optarg); break;
-		case 'Z': use_zero = num(optarg); break;
-		case 't': timeout_s = num(optarg); break;
-		default: usage();
+		case 'p':
+			lay.procs = num(optarg);
+			break;
+		case 'n':
+			lay.pages = num(optarg);
+			break;
+		case 'd':
+			lay.dup = frac(optarg);
+			break;
+		case 'g':
+			lay.group = num(optarg);
+			break;
+		case 'z':
+			lay.zero = frac(optarg);
+			break;
+		case 'v':
+			lay.vol = frac(optarg);
+			break;
+		case 's':
+			pages_to_scan = num(optarg);
+			break;
+		case 'm':
+			sleep_ms = num(optarg);
+			break;
+		case 'Z':
+			use_zero = num(optarg);
+			break;
+		case 't':
+			timeout_s = num(optarg);
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)

@@ -121,37 +121,59 @@ void tlb_table_ratio(FILE *out, const struct tlb_result *u, const struct tlb_res
 	fprintf(out, "\n");
 }
 
-static void json_num(FILE *out, const char *name, double v, bool last)
+/* A count only the module provides: null when it was not loaded. */
+static void json_count(struct json *j, const char *name, bool valid, uint64_t v)
 {
-	if (v < 0)
-		fprintf(out, "\"%s\": null%s", name, last ? "" : ", ");
+	json_key(j, name);
+	if (valid)
+		json_u64(j, v);
 	else
-		fprintf(out, "\"%s\": %.6g%s", name, v, last ? "" : ", ");
+		json_null(j);
 }
 
-void tlb_json_result(FILE *out, const struct tlb_result *r, bool first)
+/* A ratio, null when its divisor was 0 (tlb_ratio's -1). */
+static void json_ratio(struct json *j, const char *name, double v)
 {
-	fprintf(out, "%s\n    {\"scenario\": \"%s\", \"mode\": \"%s\", \"variant\": \"%s\", ",
-		first ? "" : ",", r->scenario, r->mode, variant(r));
-	fprintf(out, "\"ops\": %llu, \"pages\": %llu, ", (unsigned long long)r->ops,
-		(unsigned long long)r->pages);
-	json_num(out, "flushes", r->have_module ? (double)r->flushes : -1, false);
-	json_num(out, "rounds", r->have_module ? (double)r->rounds : -1, false);
-	fprintf(out, "\"ipis\": %llu, ", (unsigned long long)r->ipis);
-	json_num(out, "pages_per_ipi", tlb_ratio(r->pages, r->ipis), false);
-	json_num(out, "ns_per_op", tlb_ratio(r->ns, r->ops), false);
-	json_num(out, "ns_per_page", tlb_ratio(r->ns, r->pages), true);
-	fprintf(out, "}");
+	json_key(j, name);
+	if (v < 0)
+		json_null(j);
+	else
+		json_double(j, v);
 }
 
-void tlb_json_ratio(FILE *out, const struct tlb_result *u, const struct tlb_result *b,
-		    bool first)
+void tlb_json_result(struct json *j, const struct tlb_result *r)
 {
-	fprintf(out, "%s\n    {\"scenario\": \"%s\", \"mode\": \"%s\", ", first ? "" : ",",
-		u->scenario, u->mode);
-	json_num(out, "time_per_page", tlb_ratio(tlb_ratio(b->ns, b->pages),
-						 tlb_ratio(u->ns, u->pages)), false);
-	json_num(out, "ipis", tlb_ratio(b->ipis, u->ipis), false);
-	json_num(out, "rounds", b->have_module ? tlb_ratio(b->rounds, u->rounds) : -1, true);
-	fprintf(out, "}");
+	json_begin_object(j);
+	json_key(j, "scenario");
+	json_string(j, r->scenario);
+	json_key(j, "mode");
+	json_string(j, r->mode);
+	json_key(j, "variant");
+	json_string(j, variant(r));
+	json_key(j, "ops");
+	json_u64(j, r->ops);
+	json_key(j, "pages");
+	json_u64(j, r->pages);
+	json_count(j, "flushes", r->have_module, r->flushes);
+	json_count(j, "rounds", r->have_module, r->rounds);
+	json_key(j, "ipis");
+	json_u64(j, r->ipis);
+	json_ratio(j, "pages_per_ipi", tlb_ratio(r->pages, r->ipis));
+	json_ratio(j, "ns_per_op", tlb_ratio(r->ns, r->ops));
+	json_ratio(j, "ns_per_page", tlb_ratio(r->ns, r->pages));
+	json_end_object(j);
+}
+
+void tlb_json_ratio(struct json *j, const struct tlb_result *u, const struct tlb_result *b)
+{
+	json_begin_object(j);
+	json_key(j, "scenario");
+	json_string(j, u->scenario);
+	json_key(j, "mode");
+	json_string(j, u->mode);
+	json_ratio(j, "time_per_page",
+		   tlb_ratio(tlb_ratio(b->ns, b->pages), tlb_ratio(u->ns, u->pages)));
+	json_ratio(j, "ipis", tlb_ratio(b->ipis, u->ipis));
+	json_ratio(j, "rounds", b->have_module ? tlb_ratio(b->rounds, u->rounds) : -1);
+	json_end_object(j);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
+
 /* One measured part: a scenario, in one mode, batched or not. */
 struct tlb_result {
 	const char *scenario;	/* munmap, mprotect, madvise, jit */
@@ -40,8 +42,8 @@ void tlb_table_row(FILE *out, const struct tlb_result *r);
 /* "batched/unbatched" line for one scenario and mode. */
 void tlb_table_ratio(FILE *out, const struct tlb_result *u, const struct tlb_result *b);
 
-void tlb_json_result(FILE *out, const struct tlb_result *r, bool first);
-void tlb_json_ratio(FILE *out, const struct tlb_result *u, const struct tlb_result *b,
-		    bool first);
+/* Counts exact, ratios as doubles, null for what was not measured. */
+void tlb_json_result(struct json *j, const struct tlb_result *r);
+void tlb_json_ratio(struct json *j, const struct tlb_result *u, const struct tlb_result *b);
 
-#endif
+#endif /* _TLBSTAT_REPORT_H */

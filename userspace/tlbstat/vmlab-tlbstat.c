@@ -28,7 +28,10 @@
 #include "workload.h"
 
 #define DIR_TLBSTAT "/sys/kernel/debug/vmlab/tlbstat"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_RESULTS (SC_NR * 4)
+
+static void print_usage(FILE *out);
 
 static char *slurp(const char *path)
 {
@@ -78,7 +81,7 @@ static int show(void)
 		fprintf(stderr, "vmlab-tlbstat: %s: not loaded\n", DIR_TLBSTAT);
 		return 1;
 	}
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), DIR_TLBSTAT "/%s", files[i]);
 		printf("== %s\n%s", files[i], slurp(path));
 	}
@@ -215,14 +218,27 @@ static int run(const struct opts *o)
 	}
 
 	if (o->json) {
-		printf("{\n  \"cpus\": %d, \"pages\": %d, \"group\": %d,\n  \"results\": [",
-		       tlb_ncpus(), o->pages, o->group);
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_begin_object(&j);
+		json_key(&j, "cpus");
+		json_s64(&j, tlb_ncpus());
+		json_key(&j, "pages");
+		json_s64(&j, o->pages);
+		json_key(&j, "group");
+		json_s64(&j, o->group);
+		json_key(&j, "results");
+		json_begin_array(&j);
 		for (i = 0; i < n; i++)
-			tlb_json_result(stdout, &res[i], i == 0);
-		printf("\n  ],\n  \"ratios\": [");
+			tlb_json_result(&j, &res[i]);
+		json_end_array(&j);
+		json_key(&j, "ratios");
+		json_begin_array(&j);
 		for (i = 0; i < n; i += 2)
-			tlb_json_ratio(stdout, &res[i], &res[i + 1], i == 0);
-		printf("\n  ]\n}\n");
+			tlb_json_ratio(&j, &res[i], &res[i + 1]);
+		json_end_array(&j);
+		json_end_object(&j);
 		return 0;
 	}
 	printf("%d CPUs, %d pages, JIT group %d\n", tlb_ncpus(), o->pages, o->group);
@@ -247,7 +263,7 @@ static int calls(int argc, char **argv)
 	pid_t pid = 0;
 
 	if (pages < 1 || pages > 1 << 20 || (argc > 2 && !threads && strcmp(argv[2], "single"))) {
-		fprintf(stderr, "usage: vmlab-tlbstat calls PAGES [single|threads]\n");
+		print_usage(stderr);
 		return 2;
 	}
 	ns = calloc(pages, sizeof(*ns));
@@ -277,14 +293,15 @@ static int calls(int argc, char **argv)
 	return 0;
 }
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmlab-tlbstat [show]\n"
 		"       vmlab-tlbstat enable | disable | reset\n"
 		"       vmlab-tlbstat run [-s munmap|mprotect|madvise|jit]... [-p PAGES]\n"
 		"                         [-g GROUP] [-m threads|single|both] [--json]\n"
-		"       vmlab-tlbstat calls PAGES [single|threads]   (benchmark)\n");
+		"       vmlab-tlbstat calls PAGES [single|threads]   (benchmark)\n"
+		"       vmlab-tlbstat --help\n");
 }
 
 static int parse_run(int argc, char **argv, struct opts *o)
@@ -295,6 +312,7 @@ static int parse_run(int argc, char **argv, struct opts *o)
 		{ "group", required_argument, NULL, 'g' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	bool any = false;
@@ -303,9 +321,10 @@ static int parse_run(int argc, char **argv, struct opts *o)
 
 	o->pages = 64;
 	o->group = 16;
-	o->threads = o->single = true;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:p:g:m:j", lopts, NULL)) != -1) {
+	o->threads = true;
+	o->single = true;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "s:p:g:m:jh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			for (sc = 0; sc < SC_NR; sc++)
@@ -313,7 +332,8 @@ static int parse_run(int argc, char **argv, struct opts *o)
 					break;
 			if (sc == SC_NR)
 				return -1;
-			o->run[sc] = any = true;
+			o->run[sc] = true;
+			any = true;
 			break;
 		case 'p':
 		case 'g':
@@ -333,6 +353,9 @@ static int parse_run(int argc, char **argv, struct opts *o)
 		case 'j':
 			o->json = true;
 			break;
+		case 'h':
+			print_usage(stdout);
+			exit(0);
 		default:
 			return -1;
 		}
@@ -344,25 +367,47 @@ static int parse_run(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* @cmd with no argument after it: the commands that take none. */
+static bool bare(int argc, char **argv, const char *cmd)
+{
+	return argc == 1 && !strcmp(argv[0], cmd);
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option help[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
 	struct opts o = { 0 };
+	int c;
 
-	if (argc < 2 || !strcmp(argv[1], "show"))
+	/* Options before the command: only --help ("+": stop at the command). */
+	while ((c = getopt_long(argc, argv, "+h", help, NULL)) != -1) {
+		if (c != 'h') {
+			print_usage(stderr);
+			return 2;
+		}
+		print_usage(stdout);
+		return 0;
+	}
+	argc -= optind;
+	argv += optind;
+	if (!argc || bare(argc, argv, "show"))
 		return show();
-	if (!strcmp(argv[1], "enable") || !strcmp(argv[1], "disable"))
-		return write_file("enable", argv[1][0] == 'e' ? "1\n" : "0\n") ? 1 : 0;
-	if (!strcmp(argv[1], "reset"))
+	if (bare(argc, argv, "enable") || bare(argc, argv, "disable"))
+		return write_file("enable", argv[0][0] == 'e' ? "1\n" : "0\n") ? 1 : 0;
+	if (bare(argc, argv, "reset"))
 		return write_file("reset", "1\n") ? 1 : 0;
-	if (!strcmp(argv[1], "calls"))
-		return calls(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "run")) {
-		if (parse_run(argc - 1, argv + 1, &o)) {
-			usage(stderr);
+	if (!strcmp(argv[0], "calls"))
+		return calls(argc, argv);
+	if (!strcmp(argv[0], "run")) {
+		if (parse_run(argc, argv, &o)) {
+			print_usage(stderr);
 			return 2;
 		}
 		return run(&o);
 	}
-	usage(strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? stderr : stdout);
-	return strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? 2 : 0;
+	print_usage(stderr);
+	return 2;
 }

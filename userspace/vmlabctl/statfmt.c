@@ -40,60 +40,38 @@ enum statfmt_kind statfmt_classify(const char *text)
 	return lines ? STATFMT_PAIRS : STATFMT_TEXT;
 }
 
-void statfmt_json_string(FILE *out, const char *s)
+/* One "name value" line's value, or the file's one number. */
+static void json_number_line(struct json *j, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	json_number_text(j, s, strcspn(s, "\n"));
 }
 
-void statfmt_json_value(FILE *out, const char *text)
+void statfmt_json_value(struct json *j, const char *text)
 {
 	const char *line, *sp, *nl;
-	bool first = true;
 	size_t len;
 
 	switch (statfmt_classify(text)) {
 	case STATFMT_NUMBER:
-		fprintf(out, "%.*s", (int)strcspn(text, "\n"), text);
+		json_number_line(j, text);
 		return;
 	case STATFMT_PAIRS:
-		fputc('{', out);
+		json_begin_object(j);
 		for (line = text; *line; line = nl + (*nl ? 1 : 0)) {
 			nl = line + strcspn(line, "\n");
 			if (nl == line)
 				break;
 			sp = memchr(line, ' ', nl - line);
-			fprintf(out, "%s\"%.*s\": %.*s", first ? "" : ", ",
-				(int)(sp - line), line, (int)(nl - sp - 1), sp + 1);
-			first = false;
+			json_key_len(j, line, sp - line);
+			json_number_line(j, sp + 1);
 		}
-		fputc('}', out);
+		json_end_object(j);
 		return;
 	case STATFMT_TEXT:
 		len = strlen(text);
 		while (len && text[len - 1] == '\n')
 			len--;
-		{
-			char copy[len + 1];
-
-			memcpy(copy, text, len);
-			copy[len] = '\0';
-			statfmt_json_string(out, copy);
-		}
+		json_string_len(j, text, len);
 		return;
 	}
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "json.h"
+
 enum statfmt_kind {
 	STATFMT_NUMBER,		/* one unsigned integer */
 	STATFMT_PAIRS,		/* "name value" lines, every value a number */
@@ -13,8 +15,8 @@ enum statfmt_kind {
 };
 
 enum statfmt_kind statfmt_classify(const char *text);
-void statfmt_json_string(FILE *out, const char *s);
-void statfmt_json_value(FILE *out, const char *text);
+/* The file as a JSON value: a number, an object of pairs or a string. */
+void statfmt_json_value(struct json *j, const char *text);
 void statfmt_text_value(FILE *out, const char *name, const char *text);
 
-#endif
+#endif /* _VMLAB_STATFMT_H */

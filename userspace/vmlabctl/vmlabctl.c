@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,17 +92,17 @@ static void free_list(char **names, int n)
 	free(names);
 }
 
-static void show_module(const char *module, int json, int first)
+/* @j is NULL for text output. */
+static void show_module(const char *module, struct json *j)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 256], **files;
 	int i, n;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, module);
 	n = list_dir(dir, 0, &files);
-	if (json) {
-		printf("%s\n    ", first ? "" : ",");
-		statfmt_json_string(stdout, module);
-		printf(": {");
+	if (j) {
+		json_key(j, module);
+		json_begin_object(j);
 	} else {
 		printf("[%s]\n", module);
 	}
@@ -112,24 +113,26 @@ static void show_module(const char *module, int json, int first)
 		text = slurp(path);
 		if (!text)
 			continue;
-		if (json) {
-			printf("%s\n      ", i ? "," : "");
-			statfmt_json_string(stdout, files[i]);
-			printf(": ");
-			statfmt_json_value(stdout, text);
+		if (j) {
+			json_key(j, files[i]);
+			statfmt_json_value(j, text);
 		} else {
 			statfmt_text_value(stdout, files[i], text);
 		}
 		free(text);
 	}
-	printf(json ? "\n    }" : "\n");
+	if (j)
+		json_end_object(j);
+	else
+		printf("\n");
 	if (n > 0)
 		free_list(files, n);
 }
 
-static int status(int json, const char *only)
+static int status(bool json, const char *only)
 {
 	char path[PATH_MAX], **mods;
+	struct json j;
 	char *version;
 	int i, n;
 
@@ -143,9 +146,12 @@ static int status(int json, const char *only)
 	version[strcspn(version, "\n")] = '\0';
 	n = list_dir(root, 1, &mods);
 	if (json) {
-		printf("{\n  \"version\": ");
-		statfmt_json_string(stdout, version);
-		printf(",\n  \"modules\": {");
+		json_init(&j, stdout, true);
+		json_begin_object(&j);
+		json_key(&j, "version");
+		json_string(&j, version);
+		json_key(&j, "modules");
+		json_begin_object(&j);
 	} else {
 		printf("%s\n", version);
 		if (n <= 0)
@@ -153,9 +159,11 @@ static int status(int json, const char *only)
 	}
 	for (i = 0; i < n; i++)
 		if (!only || !strcmp(only, mods[i]))
-			show_module(mods[i], json, i == 0 || (only != NULL));
-	if (json)
-		printf("\n  }\n}\n");
+			show_module(mods[i], json ? &j : NULL);
+	if (json) {
+		json_end_object(&j);
+		json_end_object(&j);
+	}
 	if (n > 0)
 		free_list(mods, n);
 	free(version);
@@ -163,11 +171,19 @@ static int status(int json, const char *only)
 	return 0;
 }
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmlabctl status [--json] [--watch SECONDS]\n"
-		"       vmlabctl MODULE [ARGS...]   run vmlab-MODULE, or show MODULE's status\n");
+		"       vmlabctl MODULE [ARGS...]   run vmlab-MODULE, or show MODULE's status\n"
+		"       vmlabctl --help\n");
+}
+
+/* Usage errors exit 2, as in every vmlab program. */
+static int usage_error(void)
+{
+	print_usage(stderr);
+	return 2;
 }
 
 /* Run vmlab-MODULE from vmlabctl's own directory, else from PATH. */
@@ -194,7 +210,7 @@ static int subcommand(const char *self, char **argv)
 			mod_dir, name);
 		return 1;
 	}
-	return status(0, mod_dir);
+	return status(false, mod_dir);
 }
 
 int main(int argc, char **argv)
@@ -205,24 +221,35 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int json = 0, watch = 0, c;
+	bool json = false;
+	int watch = 0, c;
 	char *end;
 
 	if (getenv("VMLAB_DEBUGFS"))
 		root = getenv("VMLAB_DEBUGFS");
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
+	/*
+	 * Options before the command: only --help.  "+" stops at the command,
+	 * whose own options (vmlab-MODULE's) are not vmlabctl's to judge.
+	 */
+	while ((c = getopt_long(argc, argv, "+h", opts + 2, NULL)) != -1) {
+		if (c != 'h')
+			return usage_error();
+		print_usage(stdout);
+		return 0;
 	}
-	if (strcmp(argv[1], "status"))
-		return argv[1][0] == '-' ? (usage(stdout), 0) :
-		       subcommand(argv[0], argv + 1);
+	if (optind >= argc)
+		return usage_error();
+	if (strcmp(argv[optind], "status"))
+		return subcommand(argv[0], argv + optind);
 
-	optind = 2;
+	/* Parse status's options afresh: 0 also resets glibc's "+" mode. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "jw:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = 1;
+			json = true;
 			break;
 		case 'w':
 			watch = strtol(optarg, &end, 10);
@@ -232,12 +259,15 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error();
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmlabctl: status takes no argument '%s'\n", argv[optind]);
+		return usage_error();
 	}
 	if (!watch)
 		return status(json, NULL);

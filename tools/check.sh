@@ -12,7 +12,7 @@
 # -W, rst2man, kernel-doc -none), host-tests (user space), harness (the harness's own fixtures), vm-debian-6.1,
 # vm-debian-6.12, vm-debian-7.2, vm-debug-7.2 (KUnit, KASAN, lockdep,
 # kmemleak), fuzz-debian-7.2 (a minute of make fuzz), soak-debug-7.2 (a
-# minute of make soak; not in the default run, see Documentation/soak.rst),
+# minute of make soak),
 # demo-debian-7.2 (make demo on the newest kernel), vmhost
 # (selftests/*/vmhost_*.sh).
 #
@@ -30,7 +30,7 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # side: the debug kernel's VM run takes as long as the three Debian ones.
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build checkpatch docs host-tests harness
-	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2
+	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2,soak-debug-7.2
 	    demo-debian-7.2,fuzz-debian-7.2+vmhost)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)
@@ -271,10 +271,9 @@ run_stage() {
 	harness) stage_harness ;;
 	vm-*) stage_vm vm "${st#vm-}" --cycle --disk --balloon ;;
 	demo-*) stage_vm demo "${st#demo-}" --demo --disk ;;
-	# A minute of make soak on the debug kernel (run by hand: the unload
-	# after it hung once, see Documentation/soak.rst); a minute of make
-	# fuzz on Debian's 7.2, as trinity needs more than a minute to start
-	# under KASAN.
+	# A minute of make soak on the debug kernel; a minute of make fuzz on
+	# Debian's 7.2, as trinity needs more than a minute to start under
+	# KASAN.
 	soak-*) stage_vm soak "${st#soak-}" --cmd-timeout 600 --cmd 'vmlab-soak --seconds 60' ;;
 	fuzz-*) stage_vm fuzz "${st#fuzz-}" --binary trinity --binary tools/fuzz/vmlab-fuzz \
 		--cmd-timeout 600 --cmd 'vmlab-fuzz 60' ;;

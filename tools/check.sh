@@ -14,7 +14,8 @@
 # kmemleak), fuzz-debian-7.2 (a minute of make fuzz), soak-debug-7.2 (a
 # minute of make soak),
 # demo-debian-7.2 (make demo on the newest kernel), vmhost
-# (selftests/*/vmhost_*.sh).
+# (selftests/*/vmhost_*.sh), pkg (tools/pkg/check.sh: dkms build on the
+# matrix, the .debs installed in an unstable root, modprobe in a VM).
 #
 # Every verdict lands in .build/check/results.ktap and junit.xml; the last
 # line is what the KTAP parser counted there, "N passed, N failed,
@@ -31,7 +32,7 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build checkpatch docs host-tests harness
 	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2,soak-debug-7.2
-	    demo-debian-7.2,fuzz-debian-7.2+vmhost)
+	    demo-debian-7.2,fuzz-debian-7.2+vmhost,pkg)
 STAGES=$LOGDIR/stages.tsv
 JOBS=$(nproc)
 retries=0
@@ -259,6 +260,16 @@ for k in "${KERNEL_MATRIX[@]}"; do
 	"$KERNELS" fetch "$k" > /dev/null || not_ok "kernel $k could not be provided"
 done
 
+# The packaging: DKMS on the matrix, the .debs in an unstable root,
+# modprobe of make install's tree in debian-6.1's VM.
+stage_pkg() {
+	local log=$LOGDIR/pkg.log rc
+	"$ROOT/tools/pkg/check.sh" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	add_tap pkg "$log" $rc
+}
+
 # run_stage STAGE: one stage, its verdicts into $STAGES, failures and retries.
 run_stage() {
 	local st=$1 t=$SECONDS
@@ -278,6 +289,7 @@ run_stage() {
 	fuzz-*) stage_vm fuzz "${st#fuzz-}" --binary trinity --binary tools/fuzz/vmlab-fuzz \
 		--cmd-timeout 600 --cmd 'vmlab-fuzz 60' ;;
 	vmhost) stage_vmhost ;;
+	pkg) stage_pkg ;;
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
 	echo "check: === $st took $((SECONDS - t)) s"
@@ -329,7 +341,7 @@ stages=("$@")
 # Every name first: a lane runs in a subshell, where a bad one would be lost.
 for st in $(printf '%s\n' "${stages[@]}" | tr '+,' '\n'); do
 	case $st in
-	build | checkpatch | docs | host-tests | harness | vm-* | demo-* | soak-* | fuzz-* | vmhost) ;;
+	build | checkpatch | docs | host-tests | harness | vm-* | demo-* | soak-* | fuzz-* | vmhost | pkg) ;;
 	*) echo "check: unknown stage '$st' (${ALL_STAGES[*]})"; exit 2 ;;
 	esac
 done

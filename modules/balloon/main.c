@@ -258,3 +258,4 @@ module_init(vb_init);
 module_exit(vb_exit);
 MODULE_DESCRIPTION("vmlab balloon: a guest balloon with a working-set guard");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMLAB_VERSION);

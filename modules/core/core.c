@@ -13,8 +13,6 @@
 
 #include <vmlab/stats.h>
 
-#define VMLAB_VERSION "0.1"
-
 static struct dentry *vmlab_root;
 
 /**

@@ -322,3 +322,4 @@ module_init(vdax_init);
 module_exit(vdax_exit);
 MODULE_DESCRIPTION("vmlab dax: DAX-style persistent memory device with crash injection");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMLAB_VERSION);

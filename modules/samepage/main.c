@@ -318,3 +318,4 @@ module_init(sp_init);
 module_exit(sp_exit);
 MODULE_DESCRIPTION("vmlab samepage: same-page merging of module-owned memory");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMLAB_VERSION);

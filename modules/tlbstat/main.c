@@ -309,3 +309,4 @@ module_init(tlbstat_init);
 module_exit(tlbstat_exit);
 MODULE_DESCRIPTION("vmlab tlbstat: TLB flush, shootdown and batching counters");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMLAB_VERSION);

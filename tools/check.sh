@@ -28,12 +28,15 @@ VMTEST=$ROOT/tools/vmtest/vmtest
 LOGDIR=$ROOT/.build/check
 KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # A+B runs stages (or comma-separated sequences of stages) A and B side by
-# side: the debug kernel's VM run takes as long as the three Debian ones.
+# side: the builds and static checks beside the harness's VMs, the debug
+# kernel's VM run beside the Debian ones and the soak, the demo and the
+# fuzz beside the host-side VM scripts and the packaging.
 # shellcheck disable=SC2054 # commas separate the stages of one lane
-ALL_STAGES=(build checkpatch docs host-tests harness
+ALL_STAGES=(build,checkpatch,docs,host-tests+harness
 	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2,soak-debug-7.2
 	    demo-debian-7.2,fuzz-debian-7.2+vmhost,pkg)
 STAGES=$LOGDIR/stages.tsv
+USERSPACE_LOCK=$ROOT/.build/userspace.lock
 JOBS=$(nproc)
 retries=0
 failures=()
@@ -126,7 +129,10 @@ stage_build() {
 		fi
 	done
 	log=$LOGDIR/build-userspace.log
-	if make -s -C userspace > "$log" 2>&1 && make -s -C selftests >> "$log" 2>&1; then
+	# vmtest builds both in this tree too, under this lock, and the
+	# harness runs beside this stage.
+	if flock "$USERSPACE_LOCK" make -s -C userspace > "$log" 2>&1 &&
+		flock "$USERSPACE_LOCK" make -s -C selftests >> "$log" 2>&1; then
 		ok "user space and selftests build" "$log"
 	else
 		not_ok "user space or selftests build" "$log"
@@ -142,39 +148,57 @@ user_sources() {
 }
 USER_IGNORE=FILE_PATH_CHANGES,PREFER_KERNEL_TYPES,VOLATILE,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO
 
-stage_checkpatch() {
-	local src f ignore log=$LOGDIR/checkpatch.log ulog=$LOGDIR/checkpatch-user.log bad=0
-	src=$("$KERNELS" source)
+# checkpatch_files IGNORE-FUNCTION LOG FILE...: checkpatch --strict on each
+# file with the checks the function names for it; non-zero if any fails.
+checkpatch_files() {
+	local ignore_for=$1 log=$2 f bad=0
+	shift 2
 	: > "$log"
-	for f in $(kernel_sources); do
-		if ! "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-			--ignore FILE_PATH_CHANGES -f "$f" >> "$log" 2>&1; then
-			bad=1
-		fi
+	for f in "$@"; do
+		"$CHECKPATCH" --strict --no-tree --quiet --show-types \
+			--ignore "$("$ignore_for" "$f")" -f "$f" >> "$log" 2>&1 || bad=1
 	done
-	if [ $bad -eq 0 ]; then
+	return $bad
+}
+
+# The two below are called through checkpatch_files.
+# shellcheck disable=SC2317
+kernel_ignore() { echo FILE_PATH_CHANGES; }
+
+# shellcheck disable=SC2317
+user_ignore() {
+	# checkpatch reads "FIXTURE_DATA(merge) *self" as a product and wants
+	# (self)->(f) in a macro naming a member, as it does in the kernel's
+	# own selftests.
+	if [ "$1" = selftests/samepage/merge_test.c ]; then
+		echo "$USER_IGNORE,SPACING,MACRO_ARG_PRECEDENCE"
+	else
+		echo "$USER_IGNORE"
+	fi
+}
+
+# The kernel sources and the user-space ones side by side: one checkpatch
+# keeps one CPU busy.
+stage_checkpatch() {
+	local log=$LOGDIR/checkpatch.log ulog=$LOGDIR/checkpatch-user.log kpid krc urc
+	CHECKPATCH=$("$KERNELS" source)/scripts/checkpatch.pl
+	# shellcheck disable=SC2046 # one file name per word
+	checkpatch_files kernel_ignore "$log" $(kernel_sources) &
+	kpid=$!
+	# shellcheck disable=SC2046
+	checkpatch_files user_ignore "$ulog" $(user_sources)
+	urc=$?
+	wait $kpid
+	krc=$?
+	# checkpatch caches camelcase names in the directory it runs in.
+	rm -f .checkpatch-camelcase.*
+	if [ $krc -eq 0 ]; then
 		ok "checkpatch --strict clean on $(kernel_sources | wc -l) kernel files" "$log"
 	else
 		cat "$log"
 		not_ok "checkpatch --strict" "$log"
 	fi
-	bad=0
-	: > "$ulog"
-	for f in $(user_sources); do
-		ignore=$USER_IGNORE
-		# checkpatch reads "FIXTURE_DATA(merge) *self" as a product and
-		# wants (self)->(f) in a macro naming a member, as it does in the
-		# kernel's own selftests.
-		[ "$f" = selftests/samepage/merge_test.c ] &&
-			ignore+=,SPACING,MACRO_ARG_PRECEDENCE
-		if ! "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-			--ignore "$ignore" -f "$f" >> "$ulog" 2>&1; then
-			bad=1
-		fi
-	done
-	# checkpatch caches camelcase names in the directory it runs in.
-	rm -f .checkpatch-camelcase.*
-	if [ $bad -eq 0 ]; then
+	if [ $urc -eq 0 ]; then
 		ok "checkpatch --strict clean on $(user_sources | wc -l) user-space and selftest files" "$ulog"
 	else
 		cat "$ulog"
@@ -194,7 +218,7 @@ stage_docs() {
 
 stage_host_tests() {
 	local log=$LOGDIR/host-tests.log t tlog rc
-	if ! make -s -C userspace test > "$log" 2>&1; then
+	if ! flock "$USERSPACE_LOCK" make -s -C userspace test > "$log" 2>&1; then
 		cat "$log"
 		not_ok "host tests build and pass" "$log"
 	fi

@@ -39,6 +39,16 @@ vmlab_has_pfn_t_h
 #if __has_include(<linux/balloon.h>)
 vmlab_has_balloon_h
 #endif
+#if __has_include(<kunit/visibility.h>)
+vmlab_has_kunit_visibility_h
+#endif
+#include <linux/kthread.h>
+#ifdef kthread_run_worker
+vmlab_has_kthread_run_worker
+#endif
+#include <linux/module.h>
+#define vmlab_ns_probe(x) vmlab_has_ns_string
+MODULE_IMPORT_NS(vmlab_ns_probe)(0)
 vmlab_probe_done
 endef
 
@@ -58,6 +68,10 @@ vmlab-probes += LINUX_BALLOON_H:vmlab_has_balloon_h
 
 # 6.7: shrinkers are allocated by the core (shrinker_alloc/register/free).
 vmlab-probes += SHRINKER_ALLOC:shrinker_alloc
+
+# 6.14: kthread_create_worker() no longer starts the worker's thread;
+# kthread_run_worker() (a macro, hence the marker) creates and starts it.
+vmlab-probes += KTHREAD_RUN_WORKER:vmlab_has_kthread_run_worker
 
 # --- dax, samepage ---
 
@@ -89,6 +103,24 @@ vmlab-probes += VMF_INSERT_PAGE_MKWRITE:vmf_insert_page_mkwrite
 # vmf_insert_mixed_mkwrite() is declared by every kernel vmlab supports but
 # exported only by some (6.1): no header can tell.
 vmlab-exports += VMF_INSERT_MIXED_MKWRITE:vmf_insert_mixed_mkwrite
+
+# --- KUnit tests (samepage, balloon, tlbstat) ---
+
+# 6.2: kunit/visibility.h, EXPORT_SYMBOL_IF_KUNIT(): the internals a module
+# exports only for its *_kunit.c go into the EXPORTED_FOR_KUNIT_TESTING
+# namespace, and nowhere without CONFIG_KUNIT.  (Debian's 6.1 has it
+# back-ported; compat.h covers a kernel without it.)
+vmlab-probes += KUNIT_VISIBILITY_H:vmlab_has_kunit_visibility_h
+
+# 6.13: a symbol namespace is a string literal, MODULE_IMPORT_NS("NS");
+# before, a bare identifier that the macro stringified.  The probe passes
+# MODULE_IMPORT_NS() the name of a function-like macro, followed by "(0)"
+# outside the call: only a kernel that puts the argument into the modinfo
+# string as it is, last, leaves it to be expanded with that "(0)", into
+# vmlab_has_ns_string; a stringified one stays a string.  Should a kernel
+# ever not end MODULE_INFO() with it, the probe misses and the
+# identifier form fails to compile (sizeof an undeclared name): loudly.
+vmlab-probes += NS_STRING:vmlab_has_ns_string
 
 # The source goes to a file ($(file) keeps its '#' lines as they are).
 vmlab-probe-file = $(obj)/.vmlab-probe.c

@@ -210,7 +210,12 @@ static int __init vb_init(void)
 	ret = vmlab_counters_init(&vb.counters, vb_counter_names, VB_NR_COUNTERS);
 	if (ret)
 		return ret;
-	vb.worker = kthread_create_worker(KTW_FREEZABLE, "vmlab_balloon");
+	/*
+	 * Started now: since 6.14 kthread_create_worker() leaves the thread
+	 * unstarted in D state, which the hung-task detector reports when no
+	 * target comes within two minutes.
+	 */
+	vb.worker = kthread_run_worker(KTW_FREEZABLE, "vmlab_balloon");
 	if (IS_ERR(vb.worker)) {
 		ret = PTR_ERR(vb.worker);
 		goto err_counters;

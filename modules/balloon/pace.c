@@ -10,6 +10,8 @@
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 
+#include <vmlab/compat.h>	/* EXPORT_SYMBOL_IF_KUNIT() on every kernel */
+
 #include "pace.h"
 
 /* @events over @ms as events per second, saturating, 0 for an empty window. */
@@ -22,7 +24,7 @@ u64 vb_pace_rate(u64 events, u64 ms)
 			U64_MAX : div64_u64(events, ms) * 1000;
 	return div64_u64(events * 1000, ms);
 }
-EXPORT_SYMBOL_GPL(vb_pace_rate);
+EXPORT_SYMBOL_IF_KUNIT(vb_pace_rate);
 
 /* rate * ms / 1000 without overflowing for any u64 inputs. */
 static u64 vb_pace_budget(u64 rate, u64 ms)
@@ -75,7 +77,7 @@ void vb_pace_decide(const struct vb_pace_params *p,
 	out->mode = VB_PACE_PACED;
 	out->pages = min(budget, p->batch);
 }
-EXPORT_SYMBOL_GPL(vb_pace_decide);
+EXPORT_SYMBOL_IF_KUNIT(vb_pace_decide);
 
 /**
  * vb_pace_deflate_wait - how long the worker waits after a deflation step
@@ -94,7 +96,7 @@ u64 vb_pace_deflate_wait(u64 got, u64 left, u64 retry_ms)
 {
 	return !got && left ? retry_ms : 0;
 }
-EXPORT_SYMBOL_GPL(vb_pace_deflate_wait);
+EXPORT_SYMBOL_IF_KUNIT(vb_pace_deflate_wait);
 
 const char *vb_pace_mode_name(enum vb_pace_mode mode)
 {
@@ -108,4 +110,4 @@ const char *vb_pace_mode_name(enum vb_pace_mode mode)
 	}
 	return "unknown";
 }
-EXPORT_SYMBOL_GPL(vb_pace_mode_name);
+EXPORT_SYMBOL_IF_KUNIT(vb_pace_mode_name);

@@ -9,6 +9,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include <vmlab/compat.h>	/* EXPORT_SYMBOL_IF_KUNIT() on every kernel */
+
 #include "target.h"
 
 /* A K, M, G or T suffix: the power of two it multiplies by, else 0. */
@@ -86,4 +88,4 @@ int vb_parse_target(const char *buf, size_t count, u64 *pages)
 	*pages = val;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vb_parse_target);
+EXPORT_SYMBOL_IF_KUNIT(vb_parse_target);

@@ -11,6 +11,8 @@
 #include <linux/limits.h>
 #include <linux/string.h>
 
+#include <vmlab/compat.h>	/* VMLAB_KUNIT_IMPORT_NS() on every kernel */
+
 #include "pace.h"
 #include "target.h"
 
@@ -313,3 +315,5 @@ kunit_test_suite(vb_pace_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the vmlab balloon's pacing policy and target parser");
 MODULE_LICENSE("GPL");
+/* The internals under test are exported only to KUnit tests. */
+VMLAB_KUNIT_IMPORT_NS();

@@ -7,6 +7,8 @@
  */
 #include <linux/module.h>
 
+#include <vmlab/compat.h>	/* EXPORT_SYMBOL_IF_KUNIT() on every kernel */
+
 #include "index.h"
 
 void vmlab_sp_index_init(struct sp_index *ix)
@@ -14,7 +16,7 @@ void vmlab_sp_index_init(struct sp_index *ix)
 	hash_init(ix->ht);
 	ix->nr = 0;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_index_init);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_index_init);
 
 void vmlab_sp_index_add(struct sp_index *ix, struct sp_inode *n, u64 key)
 {
@@ -22,7 +24,7 @@ void vmlab_sp_index_add(struct sp_index *ix, struct sp_inode *n, u64 key)
 	hash_add(ix->ht, &n->node, key);
 	ix->nr++;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_index_add);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_index_add);
 
 /* Deleting a node that is not in the index is allowed and does nothing. */
 void vmlab_sp_index_del(struct sp_index *ix, struct sp_inode *n)
@@ -32,7 +34,7 @@ void vmlab_sp_index_del(struct sp_index *ix, struct sp_inode *n)
 	hash_del(&n->node);
 	ix->nr--;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_index_del);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_index_del);
 
 struct sp_inode *vmlab_sp_index_first(struct sp_index *ix, u64 key)
 {
@@ -44,7 +46,7 @@ struct sp_inode *vmlab_sp_index_first(struct sp_index *ix, u64 key)
 	}
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_index_first);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_index_first);
 
 /* The next node after @n with @n's key: the rest of @n's bucket. */
 struct sp_inode *vmlab_sp_index_next(struct sp_inode *n)
@@ -57,4 +59,4 @@ struct sp_inode *vmlab_sp_index_next(struct sp_inode *n)
 	}
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_index_next);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_index_next);

@@ -3,8 +3,9 @@
  * samepage: a hash index of pages by content hash, on <linux/hashtable.h>.
  * Several nodes may hold the same key (equal content past
  * max_page_sharing, or a hash collision); lookups walk exactly the nodes
- * with the key asked for.  No locking: the caller serialises.  Exported so
- * that KUnit tests the code the module runs.
+ * with the key asked for.  No locking: the caller serialises.  Exported,
+ * to KUnit tests only (EXPORT_SYMBOL_IF_KUNIT), so that KUnit tests the
+ * code the module runs.
  */
 #ifndef _VMLAB_SAMEPAGE_INDEX_H
 #define _VMLAB_SAMEPAGE_INDEX_H

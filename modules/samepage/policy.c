@@ -9,6 +9,8 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 
+#include <vmlab/compat.h>	/* EXPORT_SYMBOL_IF_KUNIT() on every kernel */
+
 #include "policy.h"
 
 static void sp_raise(struct sp_vstate *v)
@@ -25,7 +27,7 @@ bool vmlab_sp_visit_skip(struct sp_vstate *v)
 	v->skip--;
 	return true;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_visit_skip);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_visit_skip);
 
 enum sp_verdict vmlab_sp_visit(struct sp_vstate *v, u64 hash,
 			       unsigned int stable_scans)
@@ -45,7 +47,7 @@ enum sp_verdict vmlab_sp_visit(struct sp_vstate *v, u64 hash,
 	v->hashed = 1;
 	return v->unchanged >= stable_scans ? SP_CANDIDATE : SP_WAIT;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_visit);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_visit);
 
 void vmlab_sp_penalize(struct sp_vstate *v)
 {
@@ -53,4 +55,4 @@ void vmlab_sp_penalize(struct sp_vstate *v)
 	/* The next visit after the backoff sees new content: not a change. */
 	v->hashed = 0;
 }
-EXPORT_SYMBOL_GPL(vmlab_sp_penalize);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_penalize);

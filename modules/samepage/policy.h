@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * samepage: the per-page volatility policy.  Pure logic, no locking: the
- * caller serialises visits to one page.  Exported so that KUnit tests the
- * code the scanner runs.
+ * caller serialises visits to one page.  Exported, to KUnit tests only
+ * (EXPORT_SYMBOL_IF_KUNIT), so that KUnit tests the code the scanner runs.
  */
 #ifndef _VMLAB_SAMEPAGE_POLICY_H
 #define _VMLAB_SAMEPAGE_POLICY_H

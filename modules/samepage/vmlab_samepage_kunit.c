@@ -7,6 +7,8 @@
 #include <linux/hashtable.h>
 #include <linux/module.h>
 
+#include <vmlab/compat.h>	/* VMLAB_KUNIT_IMPORT_NS() on every kernel */
+
 #include "index.h"
 #include "policy.h"
 
@@ -235,3 +237,5 @@ kunit_test_suite(sp_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the vmlab samepage index and volatility policy");
 MODULE_LICENSE("GPL");
+/* The internals under test are exported only to KUnit tests. */
+VMLAB_KUNIT_IMPORT_NS();

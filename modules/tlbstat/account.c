@@ -80,7 +80,7 @@ err_hist:
 	vmlab_counters_destroy(&s->ctr);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_stats_init);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_stats_init);
 
 void vmlab_tlbstat_stats_destroy(struct tlbstat_stats *s)
 {
@@ -90,7 +90,7 @@ void vmlab_tlbstat_stats_destroy(struct tlbstat_stats *s)
 		vmlab_hist_destroy(&s->pages[i]);
 	vmlab_counters_destroy(&s->ctr);
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_stats_destroy);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_stats_destroy);
 
 void vmlab_tlbstat_stats_reset(struct tlbstat_stats *s)
 {
@@ -100,7 +100,7 @@ void vmlab_tlbstat_stats_reset(struct tlbstat_stats *s)
 	for (i = 0; i < TLBSTAT_NR_HISTS; i++)
 		vmlab_hist_reset(&s->pages[i]);
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_stats_reset);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_stats_reset);
 
 /**
  * vmlab_tlbstat_account - count one tlb_flush event on this CPU
@@ -129,4 +129,4 @@ void vmlab_tlbstat_account(struct tlbstat_stats *s, int reason,
 	if (m->hist >= 0)
 		vmlab_hist_record(&s->pages[m->hist], pages);
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_account);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_account);

@@ -2,8 +2,8 @@
 /*
  * vmlab tlbstat internals: the per-CPU flush accounting, the bounded
  * attribution table and the probes that feed them.  The accounting and the
- * table are exported so that the KUnit module tests the very code the
- * probes run.
+ * table are exported, to KUnit tests only (EXPORT_SYMBOL_IF_KUNIT), so that
+ * the KUnit module tests the very code the probes run.
  */
 #ifndef _VMLAB_TLBSTAT_H
 #define _VMLAB_TLBSTAT_H

@@ -19,7 +19,7 @@ void vmlab_tlbstat_top_init(struct tlbstat_top *t, unsigned int size)
 	t->nr = 0;
 	t->evictions = 0;
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_top_init);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_top_init);
 
 static struct tlbstat_top_entry *top_slot(struct tlbstat_top *t, pid_t pid,
 					  const char *comm)
@@ -73,7 +73,7 @@ void vmlab_tlbstat_top_record(struct tlbstat_top *t, pid_t pid,
 		e->pages += pages;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_top_record);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_top_record);
 
 static bool top_before(const struct tlbstat_top_entry *a,
 		       const struct tlbstat_top_entry *b)
@@ -114,7 +114,7 @@ unsigned int vmlab_tlbstat_top_snapshot(struct tlbstat_top *t,
 	}
 	return nr;
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_top_snapshot);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_top_snapshot);
 
 void vmlab_tlbstat_top_reset(struct tlbstat_top *t)
 {
@@ -125,4 +125,4 @@ void vmlab_tlbstat_top_reset(struct tlbstat_top *t)
 	t->evictions = 0;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 }
-EXPORT_SYMBOL_GPL(vmlab_tlbstat_top_reset);
+EXPORT_SYMBOL_IF_KUNIT(vmlab_tlbstat_top_reset);

@@ -208,3 +208,5 @@ kunit_test_suite(tlbstat_suite);
 
 MODULE_DESCRIPTION("KUnit tests for vmlab tlbstat's accounting and attribution");
 MODULE_LICENSE("GPL");
+/* The internals under test are exported only to KUnit tests. */
+VMLAB_KUNIT_IMPORT_NS();

@@ -6,6 +6,7 @@
  * one; compaction moves balloon pages without losing any; bad targets are
  * refused with the right errno.
  */
+#include <dirent.h>
 #include <pthread.h>
 
 #include "balloon_helpers.h"
@@ -282,6 +283,50 @@ TEST_F(balloon, unload_returns_every_page)
 	ASSERT_EQ(0, system("insmod " MODULE_KO));
 	ASSERT_TRUE(vmlab_loaded(M));
 	ASSERT_EQ(0ULL, actual());
+}
+
+/* The state letter of the balloon's worker thread in /proc, or 0. */
+static char worker_state(void)
+{
+	char path[64], buf[512], *p;
+	struct dirent *de;
+	char state = 0;
+	DIR *d = opendir("/proc");
+
+	while (d && !state && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		if (vmlab_read_path(path, buf, sizeof(buf)) < 0 || strcmp(buf, "vmlab_balloon\n"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (vmlab_read_path(path, buf, sizeof(buf)) < 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ')
+			state = p[2];
+	}
+	if (d)
+		closedir(d);
+	return state;
+}
+
+/*
+ * Freshly loaded and given nothing to do, the worker thread waits for
+ * work in its loop (S).  Since Linux 6.14 kthread_create_worker() no
+ * longer starts the thread; created that way it sat unstarted in D until
+ * the first target, and the hung-task detector reported it after 120 s
+ * (make fuzz on debug-7.2, where nothing set a target for half an hour).
+ */
+TEST_F(balloon, worker_runs_from_load)
+{
+	if (access(MODULE_KO, R_OK))
+		SKIP(return, "%s not found", MODULE_KO);
+	ASSERT_EQ(0, system("rmmod vmlab_balloon"));
+	ASSERT_EQ(0, system("insmod " MODULE_KO));
+	ASSERT_TRUE(vmlab_loaded(M));
+	usleep(200 * 1000);
+	EXPECT_EQ('S', worker_state());
 }
 
 TEST_HARNESS_MAIN

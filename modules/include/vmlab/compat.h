@@ -16,7 +16,9 @@
 #ifndef _VMLAB_COMPAT_H
 #define _VMLAB_COMPAT_H
 
+#include <linux/export.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 
 /*
  * 6.3: vm_flags became read-only outside mm; these helpers change it.
@@ -32,6 +34,38 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags &= ~flags;
 }
+#endif
+
+/* --- KUnit tests (samepage, balloon, tlbstat) --- */
+
+/*
+ * Internals that only a module's *_kunit.c uses are exported with
+ * EXPORT_SYMBOL_IF_KUNIT(): into the EXPORTED_FOR_KUNIT_TESTING namespace,
+ * so that no other module can link against them, and only with
+ * CONFIG_KUNIT (none of the Debian kernels), where they stay plain
+ * non-static functions.  The test module imports the namespace with
+ * VMLAB_KUNIT_IMPORT_NS().
+ *
+ * 6.13: namespaces are string literals (MODULE_IMPORT_NS("NS")); before,
+ * bare identifiers.
+ */
+#ifdef VMLAB_HAVE_NS_STRING
+#define VMLAB_KUNIT_NS "EXPORTED_FOR_KUNIT_TESTING"
+#else
+#define VMLAB_KUNIT_NS EXPORTED_FOR_KUNIT_TESTING
+#endif
+#define VMLAB_KUNIT_IMPORT_NS() MODULE_IMPORT_NS(VMLAB_KUNIT_NS)
+
+/*
+ * 6.2: kunit/visibility.h.  Older kernels: the same namespace, so the test
+ * modules need no other import.
+ */
+#ifdef VMLAB_HAVE_KUNIT_VISIBILITY_H
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(sym) EXPORT_SYMBOL_NS(sym, VMLAB_KUNIT_NS)
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 /* --- tlbstat --- */
@@ -92,6 +126,18 @@ static inline int vmlab_balloon_migrated(struct balloon_dev_info *b_dev_info,
 	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
 	return MIGRATEPAGE_SUCCESS;
 }
+#endif
+
+/*
+ * 6.14: kthread_create_worker() leaves the thread unstarted and
+ * kthread_run_worker() starts it; before, kthread_create_worker() started
+ * it, so it is the older kernels' kthread_run_worker().
+ */
+#include <linux/kthread.h>
+
+#ifndef VMLAB_HAVE_KTHREAD_RUN_WORKER
+#define kthread_run_worker(flags, namefmt, ...) \
+	kthread_create_worker(flags, namefmt, ##__VA_ARGS__)
 #endif
 
 /*

@@ -93,7 +93,7 @@ if [ $rc -ne 0 ] || [ "$(grep -c '^== ' "$LOG/tests.log")" -ne 15 ] ||
 fi
 [ -n "${VMLAB_BENCH_KEEP:-}" ] && cp "$LOG/tests.log" "$VMLAB_BENCH_KEEP"
 
-awk -v mib="$MIB" '
+awk -v mib="$MIB" -v kernel="${VMLAB_KERNEL:-debian-6.1}" '
 /^== / { sec = $2; next }
 # Best of the three rounds: least time, most throughput; counts are equal.
 NF == 2 && sec != "" && $2 ~ /^[0-9.]+$/ {
@@ -109,7 +109,7 @@ function row(name, f) {
 	printf "%-24s %11s %11s %11s %11s %11s\n", name, v["devdax_2m",f], v["vmlab_2m",f], v["devdax_4k",f], v["vmlab_4k",f], v["anon",f]
 }
 END {
-	printf "vmlab dax vs device-dax, debian-6.1 TCG, %d MiB, same VM run, best of 3 rounds\n\n", mib
+	printf "vmlab dax vs device-dax, %s TCG, %d MiB, same VM run, best of 3 rounds\n\n", kernel, mib
 	printf "%-24s %11s %11s %11s %11s %11s\n", "figure", "devdax 2M", "vmlab 2M", "devdax 4K", "vmlab 4K", "anon THP"
 	row("fault-in time (s)", "fault_s")
 	row("faults (fault-in)", "faults")

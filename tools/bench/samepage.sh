@@ -12,7 +12,7 @@
 #
 #   tools/bench/samepage.sh [PAGES]        (default 16384)
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 PAGES=${1:-16384}
 LOG=$(mktemp -d /tmp/vmlab-bench-samepage.XXXXXX)
 trap 'rm -rf "$LOG"' EXIT
@@ -38,7 +38,7 @@ if [ $rc -ne 0 ] || [ "$(grep -c '^result' "$LOG/tests.log")" -ne 8 ]; then
 	exit 1
 fi
 
-awk -v pages="$PAGES" '
+awk -v pages="$PAGES" -v kernel="${VMLAB_KERNEL:-debian-6.1}" '
 /^== / { b = $2; pts = $3; next }
 /^result/ {
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[b, pts, kv[1]] += kv[2] }
@@ -51,7 +51,7 @@ function row(label, k, fmt, p) {
 	printf "%-34s %10" fmt " %10" fmt " %8s\n", label, m("ksm", p, k), m("samepage", p, k), ratio(m("samepage", p, k), m("ksm", p, k))
 }
 END {
-	printf "vmlab samepage vs KSM, debian-6.1 TCG, %d pages in 4 processes, half in groups of 8,\n", pages
+	printf "vmlab samepage vs KSM, %s TCG, %d pages in 4 processes, half in groups of 8,\n", kernel, pages
 	printf "sleep_millisecs=20, same VM run, mean of 2 runs each\n"
 	for (p = 1000; p >= 100; p -= 900) {
 		printf "\npages_to_scan=%d\n%-34s %10s %10s %8s\n", p, "figure", "KSM", "samepage", "ratio"

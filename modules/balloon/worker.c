@@ -478,9 +478,10 @@ static void vb_work_fn(struct kthread_work *work)
 	}
 	kthread_queue_delayed_work(vb.worker, &vb.work, delay);
 	/*
-	 * With no delay the worker runs the next step without sleeping, and
-	 * under full preemption may never switch voluntarily while it moves
-	 * a large balloon: report an RCU Tasks quiescent state so that
+	 * With no delay the worker runs the next step without sleeping, so
+	 * it may never switch voluntarily while it moves a large balloon
+	 * (cond_resched() is a no-op or a preemption, which RCU Tasks does
+	 * not count): report an RCU Tasks quiescent state so that
 	 * synchronize_rcu_tasks() does not wait for the whole move.
 	 */
 	if (!delay)

@@ -113,11 +113,13 @@ static int sp_scan_thread(void *unused)
 		if (READ_ONCE(sp.run) == 1) {
 			sp_scan_batch();
 			/*
-			 * sleep_millisecs=0 never sleeps, and under full
-			 * preemption cond_resched() is a no-op: without this
-			 * report the thread never passes an RCU Tasks quiescent
-			 * state, and every synchronize_rcu_tasks() (the kprobe
-			 * optimizer, ftrace) waits until the scanner stops.
+			 * sleep_millisecs=0 never sleeps, and cond_resched()
+			 * either does nothing (full preemption) or schedules as
+			 * a preemption, which RCU Tasks does not count: without
+			 * this report the thread never passes an RCU Tasks
+			 * quiescent state, and every synchronize_rcu_tasks()
+			 * (the kprobe optimizer, ftrace) waits until the
+			 * scanner stops.
 			 */
 			cond_resched_tasks_rcu_qs();
 			long timeout = msecs_to_jiffies(sp_tun(SPT_SLEEP_MILLISECS));

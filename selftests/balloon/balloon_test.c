@@ -320,13 +320,17 @@ static char worker_state(void)
  */
 TEST_F(balloon, worker_runs_from_load)
 {
+	char state;
+
 	if (access(MODULE_KO, R_OK))
 		SKIP(return, "%s not found", MODULE_KO);
 	ASSERT_EQ(0, system("rmmod vmlab_balloon"));
 	ASSERT_EQ(0, system("insmod " MODULE_KO));
 	ASSERT_TRUE(vmlab_loaded(M));
 	usleep(200 * 1000);
-	EXPECT_EQ('S', worker_state());
+	state = worker_state();
+	/* R only if something queued work in between; never D. */
+	EXPECT_TRUE(state == 'S' || state == 'R') TH_LOG("worker state '%c'", state ?: '?');
 }
 
 TEST_HARNESS_MAIN

@@ -217,7 +217,10 @@ echo "pkgcheck: done"'
 
 # installed DIR RELEASE INST: make install for the kernel in DIR into INST.
 installed() {
-	make -j"$JOBS" install KDIR="$1/build" OUT="$WORK/modules-debian-6.1" \
+	# User space builds in the tree, as vmtest's runs beside this one do:
+	# under their lock.
+	flock "$ROOT/.build/userspace.lock" make -j"$JOBS" install KDIR="$1/build" \
+		OUT="$WORK/modules-debian-6.1" \
 		INSTALL_MOD_PATH="$3" DESTDIR="$3" PREFIX=/usr &&
 		versions_ok "$3/lib/modules/$2/updates/vmlab" &&
 		grep -E "^updates/vmlab/(.*/)?vmlab_samepage.ko:.*/vmlab_core.ko" \

@@ -15,6 +15,7 @@
  * log-check recovers the log, verifies every record and exits non-zero
  * when it is damaged or holds fewer than N records.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -69,7 +70,8 @@ static unsigned long long parse_num(const char *what, const char *s)
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-') {
+	/* strtoull() skips blanks and negates a '-': digits only. */
+	if (errno || end == s || *end || !isdigit((unsigned char)*s)) {
 		fprintf(stderr, "vmlab-dax: %s: not a number: '%s'\n", what, s);
 		usage_error();
 	}

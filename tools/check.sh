@@ -29,12 +29,13 @@ LOGDIR=$ROOT/.build/check
 KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # A+B runs stages (or comma-separated sequences of stages) A and B side by
 # side: the builds and static checks beside the harness's VMs, the debug
-# kernel's VM run beside the Debian ones and the soak, the demo and the
-# fuzz beside the host-side VM scripts and the packaging.
+# kernel's VM run beside two Debian ones and the soak, the demo, the fuzz
+# and the third Debian run beside the host-side VM scripts and the
+# packaging.  Each pair of lanes is about even (Documentation/testing.rst).
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build,checkpatch,docs,host-tests+harness
-	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,vm-debian-7.2,soak-debug-7.2
-	    demo-debian-7.2,fuzz-debian-7.2+vmhost,pkg)
+	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,soak-debug-7.2
+	    demo-debian-7.2,fuzz-debian-7.2,vm-debian-7.2+vmhost,pkg)
 STAGES=$LOGDIR/stages.tsv
 USERSPACE_LOCK=$ROOT/.build/userspace.lock
 JOBS=$(nproc)
@@ -235,6 +236,11 @@ stage_host_tests() {
 	rc=$?
 	cat "$tlog"
 	add_tap host/test_results "$tlog" $rc
+	tlog=$LOGDIR/host-test_kernel_log.log
+	python3 tools/vmtest/test_kernel_log.py > "$tlog" 2>&1
+	rc=$?
+	cat "$tlog"
+	add_tap host/test_kernel_log "$tlog" $rc
 }
 
 stage_harness() {

@@ -59,7 +59,8 @@ expect() {
 }
 
 LOGS=$(mktemp -d /tmp/vmlab-selftest.XXXXXX)
-trap 'rm -rf "$LOGS"' EXIT
+# The VMs' logs stay when a test failed: they are the evidence.
+trap '[ "$fail" -eq 0 ] && rm -rf "$LOGS" || echo "# logs kept in $LOGS"' EXIT
 SRC=$("$HERE/kernels.sh" source)
 
 echo "TAP version 13"

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host test of vmtest's kernel-log scan: which lines of a guest's kernel
+log fail a run.  A WARN fails it; the kernel's own allocation failure
+under the memory pressure a balloon test makes does not; the same report
+with a vmlab frame in its backtrace does.
+
+    test_kernel_log.py
+"""
+
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+_loader = importlib.machinery.SourceFileLoader('vmtest', os.path.join(HERE, 'vmtest'))
+_spec = importlib.util.spec_from_loader('vmtest', _loader)
+vmtest = importlib.util.module_from_spec(_spec)
+_loader.exec_module(vmtest)
+
+checks = []
+
+
+def check(ok, what):
+    checks.append(ok)
+    print(f'{"ok" if ok else "not ok"} {len(checks)} {what}')
+
+
+def alloc_failure(frame):
+    """A warn_alloc() report as 7.2 prints it, with @frame in its trace."""
+    return f'''[  179.052680] pressure_test: page allocation failure: order:0, mode:0xc0de0(GFP_KERNEL|__GFP_HIGH|__GFP_ZERO|__GFP_COMP|__GFP_NOMEMALLOC), nodemask=(null)
+[  179.072030] CPU: 2 UID: 0 PID: 137 Comm: pressure_test Tainted: G           O        7.2.13 #1 PREEMPTLAZY
+[  179.077358] Call Trace:
+[  179.077597]  <TASK>
+[  179.077793]  dump_stack_lvl+0x59/0x80
+[  179.078658]  warn_alloc+0x169/0x1b0
+[  179.080424]  {frame}
+[  179.080562]  isolate_lock_cluster+0x332/0x3c0
+[  179.106052]  </TASK>
+[  179.150718] Mem-Info:
+[  179.152006] active_anon:1759 inactive_anon:54711 isolated_anon:1040
+[  179.194070] 458616 pages RAM
+[  179.194287] 0 pages HighMem/MovableOnly
+[  179.194478] 85774 pages reserved
+[  179.194714] 0 pages hwpoisoned'''.split('\n')
+
+
+WARN = '''[  200.000001] ------------[ cut here ]------------
+[  200.000002] WARNING: CPU: 1 PID: 99 at mm/page_alloc.c:4000 something+0x1/0x2
+[  200.000003] Call Trace:
+[  200.000004]  <TASK>
+[  200.000005]  something+0x1/0x2
+[  200.000006]  </TASK>'''.split('\n')
+
+ORPHAN_TRACE = '''[  300.000001] Call Trace:
+[  300.000002]  <TASK>
+[  300.000003]  schedule+0x1/0x2
+[  300.000004]  </TASK>'''.split('\n')
+
+
+def kinds(lines):
+    """The kinds of failure vmtest names for a kernel log of @lines."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'console.log')
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        return [t.name for t in vmtest.scan_kernel_log(path, '/nonexistent', d)]
+
+
+def main():
+    print('TAP version 13')
+    print('1..6')
+    kernel = alloc_failure('swap_cluster_alloc_table+0x9f/0x140')
+    got = kinds(kernel)
+    check(got == [], f'the kernel\'s own allocation failure under pressure is not a splat: {got}')
+    got = kinds(alloc_failure('vb_inflate_one+0x10/0x80 [vmlab_balloon]'))
+    check(got == ['kernel_log:page_allocation_failure'],
+          f'an allocation failure with a vmlab frame fails the run: {got}')
+    got = kinds(WARN)
+    check(got == ['kernel_log:kernel_WARNING'], f'a WARN fails the run: {got}')
+    got = kinds(kernel + WARN)
+    check(got == ['kernel_log:kernel_WARNING'],
+          f'a WARN after an expected allocation failure still fails the run: {got}')
+    got = kinds(kernel + ORPHAN_TRACE)
+    check(got == ['kernel_log:kernel_backtrace'],
+          f'a backtrace after the allocation failure\'s report still fails the run: {got}')
+    got = kinds(kernel[:-4])
+    check(got == [], f'a report cut off before its memory summary ends with the log: {got}')
+    passed = sum(checks)
+    print(f'{passed} passed, {len(checks) - passed} failed')
+    return 0 if all(checks) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -138,14 +138,17 @@ selftests:
 demo:
 	$(VMTEST) --kernel $(or $(K),debian-6.1) --demo --disk
 
+# SHARD=I/N: run the I-th of N machines' share of the stages.
 check:
-	tools/check.sh
+	$(if $(SHARD),SHARD=$(SHARD) )tools/check.sh
 
 bench:
 	VMLAB_KERNEL=$(or $(K),debian-6.1) tools/bench.sh
 
+# LOG=DIR: where the logs, results.ktap and junit.xml go (default:
+# .build/vmtest/<kernel>-<pid>).
 vmtest:
-	$(VMTEST) --kernel $(or $(K),debian-6.1)
+	$(VMTEST) --kernel $(or $(K),debian-6.1)$(if $(LOG), --log $(LOG))
 
 # The soak's own run plus the debug kernel's slow teardown of its workers.
 MINUTES ?= 1

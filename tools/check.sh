@@ -6,6 +6,9 @@
 #   tools/check.sh            everything below
 #   tools/check.sh STAGE...   only these stages (A+B: A and B side by side;
 #                             A,B: one after the other within such a lane)
+#   SHARD=I/N tools/check.sh  the I-th of N machines' share of everything
+#   tools/check.sh --shard-plan I/N   print that share, run nothing
+#   tools/check.sh --stages   print make check's groups, then the kernels
 #
 # Stages: build (W=1 against 6.1, 6.12, 7.2 and debug-7.2, with sparse on
 # 6.1, 6.12 and 7.2), checkpatch (--strict --no-tree), docs (sphinx-build
@@ -36,6 +39,12 @@ KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 ALL_STAGES=(build,checkpatch,docs,host-tests+harness
 	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,soak-debug-7.2
 	    demo-debian-7.2,fuzz-debian-7.2,vm-debian-7.2+vmhost,pkg)
+# What each stage took in a make check on a 2-core machine (seconds,
+# Documentation/testing.rst): the weights that SHARD=I/N spreads.
+declare -A STAGE_COST=([build]=212 [checkpatch]=41 [docs]=5 [host-tests]=11
+	[harness]=262 [vm-debug-7.2]=541 [vm-debian-6.1]=123 [vm-debian-6.12]=128
+	[vm-debian-7.2]=111 [soak-debug-7.2]=273 [demo-debian-7.2]=36
+	[fuzz-debian-7.2]=88 [vmhost]=68 [pkg]=168)
 STAGES=$LOGDIR/stages.tsv
 USERSPACE_LOCK=$ROOT/.build/userspace.lock
 JOBS=$(nproc)
@@ -241,6 +250,12 @@ stage_host_tests() {
 	rc=$?
 	cat "$tlog"
 	add_tap host/test_kernel_log "$tlog" $rc
+	# Debian's python, for Debian's python3-yaml (kernels.sh installs it).
+	tlog=$LOGDIR/host-test_scaleout.log
+	/usr/bin/python3 tools/test_scaleout.py > "$tlog" 2>&1
+	rc=$?
+	cat "$tlog"
+	add_tap host/test_scaleout "$tlog" $rc
 }
 
 stage_harness() {
@@ -365,8 +380,53 @@ run_group() {
 	echo "check: === $1 took $((SECONDS - t)) s"
 }
 
+# shard_plan I N: shard I's stages (of N shards) as one group of two lanes.
+# Longest first: each stage, costliest first, goes to the shard with the
+# least cost so far, and within shard I to its lighter lane.  Every
+# machine computes the same plan, so N machines run every stage once.
+shard_plan() {
+	local i=$1 n=$2 st s best lane load=() lanes=("" "") cost=(0 0)
+	for ((s = 0; s < n; s++)); do load[s]=0; done
+	for st in $(for s in "${!STAGE_COST[@]}"; do echo "${STAGE_COST[$s]} $s"; done |
+		    sort -k1,1nr -k2,2 | cut -d' ' -f2); do
+		best=0
+		for ((s = 1; s < n; s++)); do
+			[ "${load[s]}" -lt "${load[best]}" ] && best=$s
+		done
+		load[best]=$((load[best] + STAGE_COST[$st]))
+		[ "$best" -eq $((i - 1)) ] || continue
+		lane=0
+		[ "${cost[1]}" -lt "${cost[0]}" ] && lane=1
+		lanes[lane]=${lanes[lane]:+${lanes[lane]},}$st
+		cost[lane]=$((cost[lane] + STAGE_COST[$st]))
+	done
+	echo "${lanes[0]}${lanes[1]:++${lanes[1]}}"
+}
+
+# SHARD=I/N (make check SHARD=I/N): this machine's share of the stages.
+shard_stages() {
+	if ! [[ $1 =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] ||
+	   [ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+		echo "check: SHARD=$1: want I/N with 1 <= I <= N" >&2
+		return 2
+	fi
+	shard_plan "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+}
+
+case ${1:-} in
+--shard-plan) shard_stages "${2:-}"; exit ;;
+--stages) printf '%s\n' "${ALL_STAGES[@]}" "${KERNEL_MATRIX[*]}"; exit 0 ;;
+esac
+
 start=$SECONDS
 stages=("$@")
+if [ ${#stages[@]} -eq 0 ] && [ -n "${SHARD:-}" ]; then
+	plan=$(shard_stages "$SHARD") || exit 2
+	echo "check: shard $SHARD: $plan"
+	# A shard with a single stage has no second lane.
+	[ -n "$plan" ] && stages=("$plan")
+	[ -n "$plan" ] || { echo "check: shard $SHARD has no stage"; exit 0; }
+fi
 [ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
 # Every name first: a lane runs in a subshell, where a bad one would be lost.
 for st in $(printf '%s\n' "${stages[@]}" | tr '+,' '\n'); do

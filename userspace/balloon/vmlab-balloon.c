@@ -15,12 +15,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "number.h"
 #include "profile.h"
 
 #define DIR "/sys/kernel/debug/vmlab/balloon"
@@ -238,7 +240,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int wait_s = 0, interval = 500, pid = 0, c;
+	long wait_s = 0, interval = 500, pid = 0;
+	int c, bad = 0;
 	const char *cmd;
 
 	/* Options before the command: only --help ("+": stop at the command). */
@@ -261,13 +264,13 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "w:i:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			wait_s = atoi(optarg);
+			bad |= parse_long(optarg, 0, 24 * 3600, &wait_s);
 			break;
 		case 'i':
-			interval = atoi(optarg);
+			bad |= parse_long(optarg, 1, 3600 * 1000, &interval);
 			break;
 		case 'p':
-			pid = atoi(optarg);
+			bad |= parse_long(optarg, 1, INT_MAX, &pid);
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -277,8 +280,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (interval <= 0)
-		interval = 500;
+	if (bad) {
+		fprintf(stderr, "vmlab-balloon: --wait takes 0 to 86400 seconds, --interval\n"
+			"1 to 3600000 milliseconds, --pid a process id\n");
+		return 2;
+	}
 	if (!strcmp(cmd, "status") && optind == argc)
 		return cmd_status();
 	if (!strcmp(cmd, "set") && optind == argc - 1)

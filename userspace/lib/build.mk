@@ -31,6 +31,10 @@ JSON_DEPS := $(JSON_SRCS) $(LIBDIR)/json.h
 JSON_CHECK_SRCS := $(LIBDIR)/json_check.c
 JSON_CHECK_DEPS := $(JSON_CHECK_SRCS) $(LIBDIR)/json_check.h
 
+# Strict whole-number arguments.
+NUMBER_SRCS := $(LIBDIR)/number.c
+NUMBER_DEPS := $(NUMBER_SRCS) $(LIBDIR)/number.h
+
 $(OUTPUT):
 	mkdir -p $@
 

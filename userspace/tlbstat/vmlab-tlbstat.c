@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "number.h"
 #include "report.h"
 #include "workload.h"
 
@@ -258,11 +259,13 @@ static int run(const struct opts *o)
 static int calls(int argc, char **argv)
 {
 	bool threads = argc > 2 && !strcmp(argv[2], "threads");
-	int pages = argc > 1 ? atoi(argv[1]) : 0, i, status;
+	long pages = 0;
+	int i, status;
 	uint64_t *ns, sum = 0;
 	pid_t pid = 0;
 
-	if (pages < 1 || pages > 1 << 20 || (argc > 2 && !threads && strcmp(argv[2], "single"))) {
+	if (argc < 2 || parse_long(argv[1], 1, 1 << 20, &pages) ||
+	    (argc > 2 && !threads && strcmp(argv[2], "single"))) {
 		print_usage(stderr);
 		return 2;
 	}

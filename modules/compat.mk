@@ -31,6 +31,7 @@
 
 define vmlab-probe-src
 #include <linux/mm.h>
+#include <linux/dax.h>
 #include <linux/shrinker.h>
 #if __has_include(<linux/pfn_t.h>)
 #include <linux/pfn_t.h>
@@ -99,6 +100,21 @@ vmlab-probes += PFN_T_DEVMAP:pfn_t_devmap
 # 6.15: vmf_insert_page_mkwrite() maps a ZONE_DEVICE page as a normal,
 # refcounted page, as device-dax does; 7.2 has no devmap left to use.
 vmlab-probes += VMF_INSERT_PAGE_MKWRITE:vmf_insert_page_mkwrite
+
+# 6.15: vmf_insert_folio_pmd() maps a PMD-order folio with one PMD,
+# refcounted and on the rmap, as device-dax and fsdax do without devmap.
+vmlab-probes += VMF_INSERT_FOLIO_PMD:vmf_insert_folio_pmd
+
+# zone_device_folio_init(folio, pgmap, order): makes order-0 ZONE_DEVICE
+# pages one folio of that order (7.2's form; mm/memremap.c).  Declared only
+# with CONFIG_ZONE_DEVICE.
+vmlab-probes += ZONE_DEVICE_FOLIO_INIT:zone_device_folio_init
+
+# 7.2: dax_folio_reset_order() turns such a folio back into order-0 pages
+# (fs/dax.c, exported for drivers/dax/fsdev.c).  Declared only with
+# CONFIG_FS_DAX.  With the two above, a 2 MiB block of order-0 pages can be
+# mapped with one PMD (compat.h, VMLAB_DAX_FOLIO_PMD).
+vmlab-probes += DAX_FOLIO_RESET_ORDER:dax_folio_reset_order
 
 # vmf_insert_mixed_mkwrite() is declared by every kernel vmlab supports but
 # exported only by some (6.1): no header can tell.

@@ -29,6 +29,7 @@ enum vdax_counter {
 	VDAX_FB_NO_PMD,
 	VDAX_FB_CRASH,
 	VDAX_FB_POISON,
+	VDAX_FB_BUSY,
 	VDAX_BYTES_MAPPED,
 	VDAX_PAGES_DIRTIED,
 	VDAX_FSYNC,
@@ -71,11 +72,15 @@ enum vdax_state {
  * @persistent: backing survives power off (not RAM)
  * @devmap: ZONE_DEVICE struct pages exist (memremap_pages): GUP and
  *	    memory_failure() work, and PMDs where the kernel has devmap pfns
- * @pmd: 2 MiB mappings possible (devmap pfns and a DAX-capable kernel)
+ *	    or PMD-order folios (compat.h)
+ * @pmd: 2 MiB mappings possible (@devmap and a DAX-capable kernel)
  * @res: the claimed iomem region, NULL for RAM
  * @pgmap: the ZONE_DEVICE map when @devmap
  * @poison: one bit per page memory_failure() reported (only with @devmap)
  * @nr_poison: bits set in @poison
+ * @folded: one bit per 2 MiB block whose pages are one PMD-order folio
+ *	    (VMLAB_DAX_FOLIO_PMD, else NULL); dax_backing.c
+ * @mixed: one bit per folded block a page of which is also mapped 4 KiB
  * @dirty: one bit per page written since its last durable point
  * @nr_dirty: bits set in @dirty
  * @shadow: page index -> copy of its last durable contents (crash injection)
@@ -105,6 +110,8 @@ struct vdax_dev {
 	struct dev_pagemap pgmap;
 	unsigned long *poison;
 	atomic_long_t nr_poison;
+	unsigned long *folded;
+	unsigned long *mixed;
 	unsigned long *dirty;
 	unsigned long nr_dirty;
 	struct xarray shadow;
@@ -135,6 +142,9 @@ void vdax_backing_exit(struct vdax_dev *d);
 const char *vdax_backing_name(enum vdax_backing_kind kind);
 unsigned long vdax_pfn(struct vdax_dev *d, unsigned long pgoff);
 void vdax_backing_set_mapping(struct vdax_dev *d, struct address_space *mapping);
+bool vdax_fold_block(struct vdax_dev *d, unsigned long pgoff);
+void vdax_unfold_block(struct vdax_dev *d, unsigned long pgoff);
+unsigned long vdax_nr_folded(struct vdax_dev *d);
 
 /*
  * The first page in [@first, @end) that memory_failure() reported, or @end.
@@ -158,6 +168,7 @@ unsigned long vdax_persist(struct vdax_dev *d, unsigned long first,
 			   unsigned long nr);
 int vdax_inject_power_loss(struct vdax_dev *d, unsigned long *reverted);
 void vdax_set_crash_inject(struct vdax_dev *d, bool on);
+void vdax_zap(struct vdax_dev *d, unsigned long first, unsigned long nr);
 
 /* dax_fault.c */
 extern const struct vm_operations_struct vdax_vm_ops;

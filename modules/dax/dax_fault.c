@@ -76,6 +76,8 @@ static vm_fault_t vdax_pte_fault(struct vm_fault *vmf)
 		mutex_unlock(&vdax.lock);
 		return vdax_dirty_failed(err);
 	}
+	/* A page of a block that is one folio: order-0 pages first if it can. */
+	vdax_unfold_block(&vdax, vmf->pgoff);
 	ret = vmlab_dax_insert_pte(vmf, vdax_pfn(&vdax, vmf->pgoff), write,
 				   vdax.devmap);
 	mutex_unlock(&vdax.lock);
@@ -140,19 +142,24 @@ static vm_fault_t vdax_pmd_fault(struct vm_fault *vmf)
 	/*
 	 * Page tables are only installed by our PTE fault, under vdax.lock: a
 	 * block that fell back while crash injection was on may have one now,
-	 * and vmf_insert_pfn_pmd() must not meet it.  Anything else here is
-	 * a 2 MiB mapping of ours (a leaf).
+	 * and the PMD insert must not meet it.  Anything else here is a 2 MiB
+	 * mapping of ours (a leaf).
 	 */
 	if (!pmd_none(*vmf->pmd) && !pmd_leaf(*vmf->pmd)) {
 		mutex_unlock(&vdax.lock);
 		return VM_FAULT_FALLBACK;
+	}
+	/* Without devmap pfns a PMD maps a folio: not while 4 KiB maps one. */
+	if (!vdax_fold_block(&vdax, pgoff)) {
+		mutex_unlock(&vdax.lock);
+		return vdax_pmd_fallback(vmf, VDAX_FB_BUSY);
 	}
 	err = write ? vdax_mark_dirty_locked(&vdax, pgoff, PMD_SIZE >> PAGE_SHIFT) : 0;
 	if (err) {
 		mutex_unlock(&vdax.lock);
 		return vdax_dirty_failed(err);
 	}
-	ret = vmlab_vmf_insert_pfn_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
+	ret = vmlab_dax_insert_pmd(vmf, vdax_pfn(&vdax, pgoff), write);
 	mutex_unlock(&vdax.lock);
 	if (upgrade) {
 		vdax_count(VDAX_MKWRITE_PMD, 1);

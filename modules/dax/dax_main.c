@@ -38,6 +38,7 @@ static const char * const vdax_counter_names[] = {
 	[VDAX_FB_NO_PMD] = "pmd_fallback_no_pmd_support",
 	[VDAX_FB_CRASH] = "pmd_fallback_crash_inject",
 	[VDAX_FB_POISON] = "pmd_fallback_poison",
+	[VDAX_FB_BUSY] = "pmd_fallback_busy",
 	[VDAX_BYTES_MAPPED] = "bytes_mapped",
 	[VDAX_PAGES_DIRTIED] = "pages_dirtied",
 	[VDAX_FSYNC] = "fsync_calls",
@@ -123,6 +124,7 @@ static int vdax_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "dirty_pages %lu\n", READ_ONCE(vdax.nr_dirty));
 	seq_printf(m, "shadow_pages %lu\n", READ_ONCE(vdax.nr_shadow));
 	seq_printf(m, "poisoned_pages %ld\n", atomic_long_read(&vdax.nr_poison));
+	seq_printf(m, "pmd_folios %lu\n", vdax_nr_folded(&vdax));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vdax_info);
@@ -235,8 +237,9 @@ static int __init vdax_init(void)
 	vdax.inode->i_size = vdax.size;
 	vdax_backing_set_mapping(&vdax, vdax.inode->i_mapping);
 	/*
-	 * Huge faults only reach DAX VMAs, and S_DAX is 0 without FS_DAX;
-	 * a kernel without devmap cannot map order-0 pages with a PMD.
+	 * Huge faults only reach DAX VMAs, and S_DAX is 0 without FS_DAX; a
+	 * kernel without devmap pfns maps a PMD-order folio or nothing
+	 * (compat.h).
 	 */
 	vdax.pmd = vdax.devmap && VMLAB_DAX_PMD_MAPS &&
 		   IS_ENABLED(CONFIG_FS_DAX) &&

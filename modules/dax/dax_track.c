@@ -121,8 +121,10 @@ int vdax_mark_dirty_locked(struct vdax_dev *d, unsigned long first,
 	return ret;
 }
 
-static void vdax_zap(struct vdax_dev *d, unsigned long first, unsigned long nr)
+/* Unmap pages [@first, @first + @nr) from every process; d->lock held. */
+void vdax_zap(struct vdax_dev *d, unsigned long first, unsigned long nr)
 {
+	lockdep_assert_held(&d->lock);
 	unmap_mapping_range(d->inode->i_mapping, (loff_t)first << PAGE_SHIFT,
 			    (loff_t)nr << PAGE_SHIFT, 1);
 }

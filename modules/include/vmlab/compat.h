@@ -229,12 +229,17 @@ static inline void vmlab_shrinker_destroy(struct shrinker *s)
  * a VMA without VM_MIXEDMAP: a shared file mapping of normal pages, which
  * GUP, fork, mremap and memory_failure() all handle.
  *
- * Such a kernel has no correct way to map a 2 MiB block of order-0
- * ZONE_DEVICE pages with one PMD (VMLAB_DAX_PMD_MAPS is 0, see dax.rst):
- * vmf_insert_folio_pmd() wants a PMD-order folio, and a special PMD from
- * vmf_insert_pfn_pmd() in a DAX VMA is taken for a PMD-mapped folio by
- * __split_huge_pmd_locked() (rmap, rss -512, folio_put) and by GUP's
- * follow_huge_pmd() (a reference on the block's first page).
+ * Such a kernel maps 2 MiB with one PMD only as a PMD-order folio
+ * (vmf_insert_folio_pmd()): a special PMD from vmf_insert_pfn_pmd() in a
+ * DAX VMA is taken for a PMD-mapped folio by __split_huge_pmd_locked()
+ * and by GUP (see dax.rst).  Device-dax makes every block such a folio
+ * for good (vmemmap_shift), which shares the struct pages of most tail
+ * pages between them, and never maps part of one; this module does (crash
+ * injection, poison, misaligned mappings), which writes each page's own
+ * _mapcount.  So here, as in fsdax, the pages stay order-0 and a block is
+ * made one folio while nothing maps or pins a page of it
+ * (vmlab_dax_fold()), and order-0 pages again while nothing maps or pins
+ * the folio (vmlab_dax_unfold()): VMLAB_DAX_FOLIO_PMD, dax_backing.c.
  *
  * Older kernels: the pfn_t is made here, devmap (PFN_DEV | PFN_MAP) for a
  * ZONE_DEVICE page, as device-dax did, so that such a VMA needs no
@@ -244,12 +249,21 @@ static inline void vmlab_shrinker_destroy(struct shrinker *s)
  */
 #ifdef VMLAB_HAVE_VMF_INSERT_PAGE_MKWRITE
 #define VMLAB_DAX_PAGE_MAPS 1
-#define VMLAB_DAX_PMD_MAPS 0
+#if defined(VMLAB_HAVE_VMF_INSERT_FOLIO_PMD) && \
+	defined(VMLAB_HAVE_ZONE_DEVICE_FOLIO_INIT) && \
+	defined(VMLAB_HAVE_DAX_FOLIO_RESET_ORDER)
+#define VMLAB_DAX_FOLIO_PMD 1
+#else
+#define VMLAB_DAX_FOLIO_PMD 0
+#endif
+#define VMLAB_DAX_PMD_MAPS VMLAB_DAX_FOLIO_PMD
 #elif defined(VMLAB_HAVE_PFN_T_DEVMAP)
 #define VMLAB_DAX_PAGE_MAPS 0
+#define VMLAB_DAX_FOLIO_PMD 0
 #define VMLAB_DAX_PMD_MAPS 1
 #else
 #define VMLAB_DAX_PAGE_MAPS 0
+#define VMLAB_DAX_FOLIO_PMD 0
 #define VMLAB_DAX_PMD_MAPS 0
 #endif
 
@@ -272,6 +286,91 @@ static inline pfn_t vmlab_pfn_t(unsigned long pfn)
 	vmf_insert_mixed(vma, addr, VMLAB_PFN(pfn))
 #define vmlab_vmf_insert_pfn_pmd(vmf, pfn, write) \
 	vmf_insert_pfn_pmd(vmf, VMLAB_PFN(pfn), write)
+
+#if VMLAB_DAX_FOLIO_PMD
+#include <linux/dax.h>
+
+/**
+ * vmlab_dax_fold - make the 2 MiB block at @pfn one PMD-order folio
+ * @pgmap: the block's MEMORY_DEVICE_GENERIC dev_pagemap
+ * @pfn: first pfn, 2 MiB aligned
+ *
+ * Each page must be an order-0 folio.  Its one reference is the base one
+ * memmap_init_zone_device() gives a MEMORY_DEVICE_GENERIC page (and
+ * free_zone_device_folio() puts back) while nothing maps or pins it:
+ * freezing it at 1 proves that and fails GUP-fast's speculative
+ * references from then on.  zone_device_folio_init() wants them frozen,
+ * gives the folio that base reference, returns it locked, and takes a
+ * dev_pagemap reference per page, which only the free path of device
+ * private and coherent memory puts back: put here, so that
+ * memunmap_pages() finds the count it expects whatever shape the pages
+ * are in.
+ *
+ * Return: the folio (its ->mapping and ->index are the caller's to set),
+ * or NULL, with nothing changed, when a page of the block is in use.
+ */
+static inline struct folio *vmlab_dax_fold(struct dev_pagemap *pgmap,
+					   unsigned long pfn)
+{
+	const unsigned long nr = 1UL << PMD_ORDER;
+	struct folio *folio = pfn_folio(pfn);
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		if (page_ref_freeze(pfn_to_page(pfn + i), 1))
+			continue;
+		while (i--)
+			page_ref_unfreeze(pfn_to_page(pfn + i), 1);
+		return NULL;
+	}
+	zone_device_folio_init(folio, pgmap, PMD_ORDER);
+	percpu_ref_put_many(&pgmap->ref, nr);
+	folio_unlock(folio);
+	return folio;
+}
+
+/**
+ * vmlab_dax_unfold - turn a folio of vmlab_dax_fold() into order-0 pages
+ * @folio: the folio
+ *
+ * Only while nothing but its base reference holds it (nothing maps or pins
+ * it).  dax_folio_reset_order() clears every page's ->mapping and ->index,
+ * which the caller sets again, and leaves the large_rmappable flag of the
+ * second page, which would read as PG_workingset on an order-0 page.
+ *
+ * Return: false, with nothing changed, when the folio is in use.
+ */
+static inline bool vmlab_dax_unfold(struct folio *folio)
+{
+	unsigned long i, pfn = folio_pfn(folio), nr = folio_nr_pages(folio);
+
+	if (!folio_ref_freeze(folio, 1))
+		return false;
+	folio_clear_large_rmappable(folio);
+	dax_folio_reset_order(folio);
+	for (i = 0; i < nr; i++)
+		page_ref_unfreeze(pfn_to_page(pfn + i), 1);
+	return true;
+}
+
+#define vmlab_dax_insert_pmd(vmf, pfn, write) \
+	vmf_insert_folio_pmd(vmf, pfn_folio(pfn), write)
+#else
+/* Never called: the module folds nothing without VMLAB_DAX_FOLIO_PMD. */
+static inline struct folio *vmlab_dax_fold(struct dev_pagemap *pgmap,
+					   unsigned long pfn)
+{
+	return NULL;
+}
+
+static inline bool vmlab_dax_unfold(struct folio *folio)
+{
+	return false;
+}
+
+#define vmlab_dax_insert_pmd(vmf, pfn, write) \
+	vmlab_vmf_insert_pfn_pmd(vmf, pfn, write)
+#endif
 
 #if VMLAB_DAX_PAGE_MAPS || VMLAB_DAX_PMD_MAPS
 #define VMLAB_DAX_VM_FLAGS(zone_device) \

@@ -142,15 +142,25 @@ modprobe_order() {
 		grep -qx 'vmlab_core\.ko vmlab_samepage\.ko '
 }
 
-# installed_files ROOT: vmlab-tools' programs and vmlab-tests' suites.
+# installed_files ROOT: vmlab-tools' programs and vmlab-tests' suites, in
+# the kernel's kselftest layout: run_kselftest.sh -l, run in ROOT, lists
+# every suite, and each has its settings and config.
 installed_files() {
-	local p s
+	local p s f list ksft=/usr/lib/vmlab/kselftests
 	for p in vmlabctl vmlab-samepage vmlab-balloon vmlab-dax vmlab-tlbstat; do
 		[ -x "$1/usr/bin/$p" ] || { echo "no /usr/bin/$p"; return 1; }
 	done
+	for f in run_kselftest.sh kselftest/runner.sh; do
+		[ -x "$1$ksft/$f" ] || { echo "no $ksft/$f"; return 1; }
+	done
+	list=$(chroot "$1" "$ksft/run_kselftest.sh" -l) || { echo "run_kselftest.sh -l failed"; return 1; }
+	echo "$list"
 	for s in selftests/*/Makefile; do
 		s=$(basename "$(dirname "$s")")
-		[ -d "$1/usr/lib/vmlab/kselftests/$s" ] || { echo "no kselftest suite $s"; return 1; }
+		for f in settings config; do
+			[ -r "$1$ksft/$s/$f" ] || { echo "no kselftest suite $s ($ksft/$s/$f)"; return 1; }
+		done
+		echo "$list" | grep -q "^$s:" || { echo "run_kselftest.sh -l lists no $s test"; return 1; }
 	done
 }
 

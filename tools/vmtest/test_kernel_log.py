@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Host test of vmtest's kernel-log scan: which lines of a guest's kernel
-log fail a run.  A WARN fails it; the kernel's own allocation failure
-under the memory pressure a balloon test makes does not; the same report
-with a vmlab frame in its backtrace does.
+"""Host test of how vmtest reads what the guest's kernel said: which lines
+of a guest's kernel log fail a run (a WARN fails it; the kernel's own
+allocation failure under the memory pressure a balloon test makes does
+not; the same report with a vmlab frame in its backtrace does), and how a
+KUnit module's per-suite debugfs results become one KTAP document.
 
     test_kernel_log.py
 """
@@ -71,9 +72,26 @@ def kinds(lines):
         return [t.name for t in vmtest.scan_kernel_log(path, '/nonexistent', d)]
 
 
+def suite_doc(name, cases):
+    """A suite's debugfs results file, as lib/kunit/debugfs.c prints it."""
+    lines = ['KTAP version 1', '1..1', '    KTAP version 1', f'    # Subtest: {name}',
+             f'    1..{len(cases)}']
+    lines += [f'    {"ok" if ok else "not ok"} {i + 1} {c}' for i, (c, ok) in enumerate(cases)]
+    bad = not all(ok for _, ok in cases)
+    return lines + [f'{"not ok" if bad else "ok"} 1 {name}']
+
+
+def test_kunit_merge():
+    out = vmtest.kunit_ktap(['insmod: noise'] + suite_doc('a', [('x', True), ('y', True)])
+                            + suite_doc('b', [('z', False)]))
+    check(out[:2] == ['KTAP version 1', '1..2'] and 'ok 1 a' in out and 'not ok 2 b' in out
+          and '    not ok 1 z' in out and out.count('KTAP version 1') == 1,
+          'two suites\' debugfs results become tests 1 and 2 of one KTAP document')
+
+
 def main():
     print('TAP version 13')
-    print('1..6')
+    print('1..7')
     kernel = alloc_failure('swap_cluster_alloc_table+0x9f/0x140')
     got = kinds(kernel)
     check(got == [], f'the kernel\'s own allocation failure under pressure is not a splat: {got}')
@@ -90,6 +108,7 @@ def main():
           f'a backtrace after the allocation failure\'s report still fails the run: {got}')
     got = kinds(kernel[:-4])
     check(got == [], f'a report cut off before its memory summary ends with the log: {got}')
+    test_kunit_merge()
     passed = sum(checks)
     print(f'{passed} passed, {len(checks) - passed} failed')
     return 0 if all(checks) else 1

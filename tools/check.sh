@@ -77,32 +77,12 @@ add_tap() {
 	fi
 }
 
-kdir() { "$KERNELS" fetch "$1" | tail -1; }
-
-# The host directory of the tree that builds the modules for kernel $1 in
-# this check: inside the kernel's build chroot when it has one (named
-# after this tree, since other clones share the chroot).
-build_dir() {
-	local dir ch
-	dir=$(kdir "$1")
-	if [ -e "$dir/chroot" ]; then
-		ch=$(cat "$dir/chroot")
-		echo "$ch/vmlab-build/check-$(sha1sum <<< "$ROOT" | cut -c1-12)-$1"
-	else
-		echo "$LOGDIR/modules-$1"
-	fi
-}
-
-# make arguments that build the modules for kernel $1 in build_dir.
+# make arguments, one a line, that build every module for kernel $1 in
+# the tree vmtest keeps for this clone, kernel and module set: the build
+# stage compiles there, so the VM stages after it find the modules built
+# (vmtest's make then has nothing to do), about 40 s less on each lane.
 kbuild() {
-	local dir ch
-	dir=$(kdir "$1")
-	if [ -e "$dir/chroot" ]; then
-		ch=$(cat "$dir/chroot")
-		echo "CHROOT=$ch OUT=$(build_dir "$1") KDIR=/$(realpath --relative-to="$ch" "$dir/build")"
-	else
-		echo "OUT=$(build_dir "$1") KDIR=$dir/build"
-	fi
+	"$VMTEST" --kernel "$1" --kbuild-args
 }
 
 # Kernel sources that the kernel's own tools must accept.
@@ -119,18 +99,18 @@ kernel_sources() {
 # it on.  Not silent, so that kbuild's "CHECK" lines prove sparse ran on
 # every file.
 stage_build() {
-	local k log checks what sparse
+	local k log checks what sparse margs
 	for k in "${KERNEL_MATRIX[@]}"; do
 		log=$LOGDIR/build-$k.log
-		rm -rf "$(build_dir "$k")"
+		mapfile -t margs < <(kbuild "$k")
+		rm -rf "$(printf '%s\n' "${margs[@]}" | sed -n 's/^OUT=//p')"
 		sparse=() checks=0 what="warning-free with W=1"
 		if [[ $k == debian-* ]]; then
 			sparse=(C=1 KBUILD_CHECKSRC=1)
 			checks=$(find modules -name '*.c' -not -name '*_kunit.c' -not -name '*.mod.c' | wc -l)
 			what="warning-free with W=1 and sparse"
 		fi
-		# shellcheck disable=SC2046 # kbuild prints separate make arguments
-		if make -j"$JOBS" $(kbuild "$k") W=1 "${sparse[@]}" > "$log" 2>&1 &&
+		if make -j"$JOBS" "${margs[@]}" W=1 "${sparse[@]}" > "$log" 2>&1 &&
 			! grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF' &&
 			[ "$(grep -c '^  CHECK ' "$log")" -ge "$checks" ]; then
 			ok "modules build $what on $k" "$log"

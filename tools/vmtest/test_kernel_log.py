@@ -3,8 +3,9 @@
 """Host test of how vmtest reads what the guest's kernel said: which lines
 of a guest's kernel log fail a run (a WARN fails it; the kernel's own
 allocation failure under the memory pressure a balloon test makes does
-not; the same report with a vmlab frame in its backtrace does), and how a
-KUnit module's per-suite debugfs results become one KTAP document.
+not; the same report with a vmlab frame in its backtrace does), how a
+KUnit module's per-suite debugfs results become one KTAP document, and how
+the kernel's kselftest runner's verdict on a program becomes its results.
 
     test_kernel_log.py
 """
@@ -89,9 +90,46 @@ def test_kunit_merge():
           'two suites\' debugfs results become tests 1 and 2 of one KTAP document')
 
 
+def runner_output(program_lines, verdict):
+    """run_kselftest.sh -t c:hang_test's output (6.1's runner, no perl)."""
+    return (['TAP version 13', '1..1', '# selftests: c: hang_test']
+            + ['# ' + ln for ln in program_lines] + [verdict])
+
+
+HANG_TAP = ['TAP version 13', '1..2', '# Starting 2 tests from 1 test cases.',
+            '#  RUN           global.passes ...', '#            OK  global.passes',
+            'ok 1 global.passes', '#  RUN           global.blocks_forever ...']
+
+
+def test_runner():
+    done = HANG_TAP[:-1] + ['ok 2 global.blocks_forever', '# PASSED: 2 / 2 tests passed.']
+    got = vmtest.suite_tests('c/t', *vmtest.unwrap_runner(
+        runner_output(done, 'ok 1 selftests: c: hang_test'), 0, None))
+    check(len(got) == 1 and got[0].status == vmtest.results.PASS,
+          f'the runner\'s ok passes the program: {[(t.name, t.status) for t in got]}')
+    got = vmtest.unwrap_runner(runner_output(
+        done[:3] + ['ok 1 # SKIP no device'], 'ok 1 selftests: c: hang_test # SKIP'), 0, None)
+    check(got[1:] == (4, None) and got[0][-1] == 'ok 1 # SKIP no device',
+          f'the runner\'s SKIP is exit status 4, the program\'s lines unprefixed: {got}')
+    got = vmtest.unwrap_runner(runner_output(
+        done, 'not ok 1 selftests: c: hang_test # exit=1'), 0, None)
+    check(got[1:] == (1, None), f'exit=1 is exit status 1: {got[1:]}')
+    # The runner prints a bare "#" before a timeout's verdict.
+    out = vmtest.unwrap_runner(runner_output(HANG_TAP, '#') + [
+        'not ok 1 selftests: c: hang_test # TIMEOUT 10 seconds'], 0, None)
+    got = vmtest.suite_tests('c/hang_test', *out)
+    check(out[1:] == (124, 10) and len(got) == 1 and got[0].status == vmtest.results.FAIL
+          and got[0].text.endswith('in its 10 s time limit; killed in the guest; '
+                                   'hung in test global.blocks_forever'),
+          f'a TIMEOUT names the settings timeout and the hung test: {got[0].text!r}')
+    out = vmtest.unwrap_runner(runner_output(HANG_TAP, '')[:-1], None, 40)
+    check(out[1:] == (None, 40) and out[0][-1].startswith('#  RUN'),
+          f'no verdict (the backstop killed the runner): the guest\'s status: {out[1:]}')
+
+
 def main():
     print('TAP version 13')
-    print('1..7')
+    print('1..12')
     kernel = alloc_failure('swap_cluster_alloc_table+0x9f/0x140')
     got = kinds(kernel)
     check(got == [], f'the kernel\'s own allocation failure under pressure is not a splat: {got}')
@@ -109,6 +147,7 @@ def main():
     got = kinds(kernel[:-4])
     check(got == [], f'a report cut off before its memory summary ends with the log: {got}')
     test_kunit_merge()
+    test_runner()
     passed = sum(checks)
     print(f'{passed} passed, {len(checks) - passed} failed')
     return 0 if all(checks) else 1

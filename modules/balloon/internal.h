@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmlab_balloon internals shared by main.c (debugfs, life cycle), worker.c
- * (inflate, deflate, migration) and pressure.c (OOM notifier, shrinker).
+ * (inflate, deflate, migration), pressure.c (OOM notifier, shrinker) and
+ * virtio.c (the virtio-balloon front end).
  */
 #ifndef _VMLAB_BALLOON_INTERNAL_H
 #define _VMLAB_BALLOON_INTERNAL_H
 
 #include <linux/atomic.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 
 #include <vmlab/compat.h>	/* linux/balloon.h or its predecessor */
 #include <vmlab/stats.h>
@@ -35,6 +38,13 @@ enum vb_counter {
 	VB_HELPER_INFLATED,
 	VB_DEFLATE_BATCHES,
 	VB_DEFLATE_STALLS,
+	VB_HOST_TARGETS,
+	VB_HOST_INFLATE_MSGS,
+	VB_HOST_DEFLATE_MSGS,
+	VB_HOST_MIGRATE_MSGS,
+	VB_HOST_STATS_REPORTS,
+	VB_HOST_ERRORS,
+	VB_HOST_REPORTED,
 	VB_NR_COUNTERS,
 };
 
@@ -47,6 +57,7 @@ enum vb_state {
 	VB_PAUSED,		/* guard: refault rate at or above threshold */
 	VB_RETRYING,		/* allocation failed; retry after retry_ms */
 	VB_BACKOFF,		/* OOM or shrinker deflated us; wait before refilling */
+	VB_RESERVE,		/* virtio, no DEFLATE_ON_OOM: host_reserve_pages reached */
 };
 
 /* Where a deflation comes from, for the counters. */
@@ -54,7 +65,7 @@ enum vb_cause {
 	VB_CAUSE_TARGET,
 	VB_CAUSE_OOM,
 	VB_CAUSE_SHRINKER,
-	VB_CAUSE_UNLOAD,
+	VB_CAUSE_UNLOAD,	/* unload, and a switch between local and virtio mode */
 };
 
 enum vb_tunable_id {
@@ -68,6 +79,8 @@ enum vb_tunable_id {
 	VB_T_OOM_PAGES,
 	VB_T_SHRINKER,
 	VB_T_INFLATE_CPUS,
+	VB_T_HOST_RESERVE,
+	VB_T_FREE_PAGE_REPORTING,
 	VB_NR_TUNABLES,
 };
 
@@ -82,6 +95,28 @@ struct vb_events {
 	u64 pswpout;
 	u64 pgscan;	/* kswapd + direct */
 };
+
+/*
+ * The figures a host polls from a balloon's stats queue, in its units
+ * (bytes, or events): the "meminfo" file and the stats queue both read them.
+ */
+struct vb_meminfo {
+	u64 total_bytes;
+	u64 free_bytes;
+	u64 available_bytes;
+	u64 cache_bytes;
+	u64 swap_in_bytes;
+	u64 swap_out_bytes;
+	u64 major_faults;
+	u64 minor_faults;
+};
+
+/*
+ * Pages reported to a host in one message on the inflate or deflate queue:
+ * the batch virtio_balloon sends, and the most some device models accept.
+ * A deflation holds the list lock for this many pages at a time too.
+ */
+#define VB_PFN_BATCH 256
 
 /* Cumulative guest counters, for rates over a window. */
 struct vb_sample {
@@ -131,6 +166,10 @@ static inline u64 vb_tunable(enum vb_tunable_id id)
 	return READ_ONCE(vb.tun[id].val);
 }
 
+/* main.c */
+void vb_set_host_target(unsigned long pages);
+void vb_switch_mode(void (*publish)(void *arg), void *arg);
+
 /* worker.c */
 void vb_worker_init(void);
 void vb_kick(void);
@@ -138,10 +177,23 @@ unsigned long vb_deflate(unsigned long nr, enum vb_cause cause);
 void vb_deflate_all(void);
 void vb_sample_read(struct vb_sample *s);
 void vb_events_read(struct vb_events *e);
+void vb_meminfo_read(struct vb_meminfo *mi);
 const char *vb_state_name(enum vb_state state);
 
 /* pressure.c */
 int vb_pressure_init(void);
 void vb_pressure_exit(void);
+
+/* virtio.c: in local mode (no device bound) each call is a no-op or a plain free. */
+int vb_virtio_init(void);
+void vb_virtio_exit(void);
+bool vb_virtio_bound(void);
+bool vb_virtio_may_deflate_on_pressure(void);
+int vb_virtio_inflated(struct list_head *pages);
+void vb_virtio_release(struct list_head *pages);
+int vb_virtio_migrate(struct page *newpage, struct page *page);
+void vb_virtio_update_actual(void);
+void vb_virtio_status(struct seq_file *m);
+int vb_virtio_set_reporting(bool on);
 
 #endif /* _VMLAB_BALLOON_INTERNAL_H */

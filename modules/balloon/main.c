@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmlab_balloon: a guest balloon driven from debugfs.  Writing target_pages
- * makes a worker inflate (take pages from the guest) or deflate toward it;
- * the working-set guard paces inflation by the guest's refaults, major
- * faults and reclaim, so reclaim evicts cold pages before hot ones.
+ * vmlab_balloon: a guest balloon driven from debugfs (local mode) or by a
+ * host through a virtio-balloon device (virtio mode, virtio.c).  A new
+ * target, written to target_pages or set by the host, makes a worker
+ * inflate (take pages from the guest) or deflate toward it; the
+ * working-set guard paces inflation by the guest's refaults, major faults
+ * and reclaim, so reclaim evicts cold pages before hot ones.
  * See Documentation/balloon.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,9 +42,22 @@ static const char * const vb_counter_names[] = {
 	[VB_HELPER_INFLATED] = "helper_inflated_pages",
 	[VB_DEFLATE_BATCHES] = "deflate_batches",
 	[VB_DEFLATE_STALLS] = "deflate_stalls",
+	[VB_HOST_TARGETS] = "host_targets",
+	[VB_HOST_INFLATE_MSGS] = "host_inflate_msgs",
+	[VB_HOST_DEFLATE_MSGS] = "host_deflate_msgs",
+	[VB_HOST_MIGRATE_MSGS] = "host_migrations",
+	[VB_HOST_STATS_REPORTS] = "host_stats_reports",
+	[VB_HOST_ERRORS] = "host_errors",
+	[VB_HOST_REPORTED] = "host_reported_pages",
 };
 
 static_assert(ARRAY_SIZE(vb_counter_names) == VB_NR_COUNTERS);
+
+/* free_page_reporting: registration follows the knob (virtio.c). */
+static int vb_set_reporting(struct vmlab_tunable *t, u64 val)
+{
+	return vb_virtio_set_reporting(val);
+}
 
 struct vb_balloon vb = {
 	.target_lock = __MUTEX_INITIALIZER(vb.target_lock),
@@ -65,6 +80,10 @@ struct vb_balloon vb = {
 				    .min = 0, .max = 1 },
 		[VB_T_INFLATE_CPUS] = { .name = "inflate_cpus", .val = 4,
 					.min = 1, .max = VB_MAX_INFLATE_CPUS },
+		[VB_T_HOST_RESERVE] = { .name = "host_reserve_pages", .min = 0 },
+		[VB_T_FREE_PAGE_REPORTING] = { .name = "free_page_reporting", .val = 0,
+					       .min = 0, .max = 1,
+					       .set = vb_set_reporting },
 	},
 };
 
@@ -91,13 +110,43 @@ static ssize_t vb_target_write(struct file *file, const char __user *ubuf,
 	/*
 	 * Writers in order: the last write is the target the worker ends at.
 	 * A new target is a new request and ends any OOM/shrinker hold-off.
+	 * While a device is bound the host owns the target: a local write
+	 * would be undone at the host's next config change, and the host
+	 * would see a balloon it did not ask for, so it is refused.
 	 */
 	mutex_lock(&vb.target_lock);
+	if (vb_virtio_bound()) {
+		mutex_unlock(&vb.target_lock);
+		pr_warn_ratelimited("target_pages: a virtio device is bound, the host sets the target\n");
+		return -EBUSY;
+	}
 	WRITE_ONCE(vb.target, pages);
 	WRITE_ONCE(vb.backoff_until, jiffies);
 	vb_kick();
 	mutex_unlock(&vb.target_lock);
 	return count;
+}
+
+/**
+ * vb_set_host_target - the bound device's config num_pages changed
+ * @pages: the host's target, in guest pages
+ *
+ * The same request as a local write: the worker and the guard move the
+ * balloon there.  A target beyond RAM is taken as far as allocation goes,
+ * like a local one, and ends in state retrying (or reserve, see
+ * host_reserve_pages) with failed_at_pages set.
+ */
+void vb_set_host_target(unsigned long pages)
+{
+	if (pages > totalram_pages())
+		pr_info_ratelimited("host target %lu pages exceeds RAM (%lu pages): inflating what can be taken\n",
+				    pages, totalram_pages());
+	mutex_lock(&vb.target_lock);
+	vmlab_counter_inc(&vb.counters, VB_HOST_TARGETS);
+	WRITE_ONCE(vb.target, pages);
+	WRITE_ONCE(vb.backoff_until, jiffies);
+	vb_kick();
+	mutex_unlock(&vb.target_lock);
 }
 
 static ssize_t vb_target_read(struct file *file, char __user *ubuf,
@@ -137,6 +186,7 @@ static int vb_status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "majfault_rate %llu\n", READ_ONCE(vb.signals.majfault_rate));
 	seq_printf(m, "scan_rate %llu\n", READ_ONCE(vb.signals.scan_rate));
 	seq_printf(m, "worker_pid %d\n", task_pid_nr(vb.worker->task));
+	vb_virtio_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vb_status);
@@ -144,20 +194,19 @@ DEFINE_SHOW_ATTRIBUTE(vb_status);
 /* The figures a host polls from a virtio balloon, in the same units. */
 static int vb_meminfo_show(struct seq_file *m, void *unused)
 {
+	struct vb_meminfo mi;
 	struct vb_events e;
-	struct sysinfo i;
 
-	si_meminfo(&i);
+	vb_meminfo_read(&mi);
 	vb_events_read(&e);
-	seq_printf(m, "total_bytes %llu\n", (u64)i.totalram * i.mem_unit);
-	seq_printf(m, "free_bytes %llu\n", (u64)i.freeram * i.mem_unit);
-	seq_printf(m, "available_bytes %llu\n", (u64)si_mem_available() << PAGE_SHIFT);
-	seq_printf(m, "cache_bytes %llu\n",
-		   (u64)global_node_page_state(NR_FILE_PAGES) << PAGE_SHIFT);
-	seq_printf(m, "swap_in_bytes %llu\n", e.pswpin << PAGE_SHIFT);
-	seq_printf(m, "swap_out_bytes %llu\n", e.pswpout << PAGE_SHIFT);
-	seq_printf(m, "major_faults %llu\n", e.pgmajfault);
-	seq_printf(m, "minor_faults %llu\n", e.pgfault - e.pgmajfault);
+	seq_printf(m, "total_bytes %llu\n", mi.total_bytes);
+	seq_printf(m, "free_bytes %llu\n", mi.free_bytes);
+	seq_printf(m, "available_bytes %llu\n", mi.available_bytes);
+	seq_printf(m, "cache_bytes %llu\n", mi.cache_bytes);
+	seq_printf(m, "swap_in_bytes %llu\n", mi.swap_in_bytes);
+	seq_printf(m, "swap_out_bytes %llu\n", mi.swap_out_bytes);
+	seq_printf(m, "major_faults %llu\n", mi.major_faults);
+	seq_printf(m, "minor_faults %llu\n", mi.minor_faults);
 	seq_printf(m, "workingset_refaults %lu\n",
 		   global_node_page_state(WORKINGSET_REFAULT_ANON) +
 		   global_node_page_state(WORKINGSET_REFAULT_FILE));
@@ -205,6 +254,9 @@ static int __init vb_init(void)
 	/* Pace once less than 1/16 of RAM is free (128 MiB of 2 GiB). */
 	vb.tun[VB_T_FREE_MARGIN].val = ram / 16;
 	vb.tun[VB_T_FREE_MARGIN].max = ram;
+	/* 16 MiB of 1 GiB: room for forks and page tables, not for a workload. */
+	vb.tun[VB_T_HOST_RESERVE].val = ram / 64;
+	vb.tun[VB_T_HOST_RESERVE].max = ram;
 	vb_worker_init();
 
 	ret = vmlab_counters_init(&vb.counters, vb_counter_names, VB_NR_COUNTERS);
@@ -224,6 +276,10 @@ static int __init vb_init(void)
 	if (ret)
 		goto err_worker;
 	ret = vb_debugfs_init();
+	if (ret)
+		goto err_debugfs;
+	/* Last: a device binds at once and its target drives the worker. */
+	ret = vb_virtio_init();
 	if (ret)
 		goto err_debugfs;
 	pr_info("loaded: %lu pages of RAM, free margin %llu pages\n", ram,
@@ -246,8 +302,13 @@ err_counters:
 
 static void __exit vb_exit(void)
 {
-	/* No new targets, then no worker, then every page back. */
+	/*
+	 * No new targets; unbinding a device returns its pages through the
+	 * deflate queue while the device is there; then no worker, then
+	 * every page back.
+	 */
 	debugfs_remove_recursive(vb.dir);
+	vb_virtio_exit();
 	WRITE_ONCE(vb.stopping, true);
 	kthread_cancel_delayed_work_sync(&vb.work);
 	kthread_destroy_worker(vb.worker);

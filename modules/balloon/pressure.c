@@ -3,7 +3,9 @@
  * Giving memory back under pressure: an OOM notifier (always) and a
  * shrinker (only when the "shrinker" knob is set).  Either one also holds
  * off re-inflation for backoff_ms, so the balloon does not refill straight
- * into the pressure that emptied it.
+ * into the pressure that emptied it.  In virtio mode both act only when
+ * the device negotiated VIRTIO_BALLOON_F_DEFLATE_ON_OOM, and the pages
+ * they free are reported on the deflate queue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,9 +33,12 @@ static int vb_oom_notify(struct notifier_block *nb, unsigned long unused,
 {
 	unsigned long *freed = parm;
 
+	if (!vb_virtio_may_deflate_on_pressure())
+		return NOTIFY_DONE;
 	vmlab_counter_inc(&vb.counters, VB_OOM_EVENTS);
 	vb_backoff();
 	*freed += vb_deflate(vb_tunable(VB_T_OOM_PAGES), VB_CAUSE_OOM);
+	vb_virtio_update_actual();
 	return NOTIFY_OK;
 }
 
@@ -42,7 +47,7 @@ static unsigned long vb_shrink_count(struct shrinker *s,
 {
 	long actual = atomic_long_read(&vb.actual);
 
-	if (!vb_tunable(VB_T_SHRINKER))
+	if (!vb_tunable(VB_T_SHRINKER) || !vb_virtio_may_deflate_on_pressure())
 		return 0;
 	return actual > 0 ? actual : SHRINK_EMPTY;
 }
@@ -52,10 +57,11 @@ static unsigned long vb_shrink_scan(struct shrinker *s,
 {
 	unsigned long freed;
 
-	if (!vb_tunable(VB_T_SHRINKER))
+	if (!vb_tunable(VB_T_SHRINKER) || !vb_virtio_may_deflate_on_pressure())
 		return SHRINK_STOP;
 	vb_backoff();
 	freed = vb_deflate(sc->nr_to_scan, VB_CAUSE_SHRINKER);
+	vb_virtio_update_actual();
 	return freed ? freed : SHRINK_STOP;
 }
 

@@ -3,7 +3,8 @@
  * Inflation, deflation and page migration.  One delayed work item on the
  * balloon's own kthread worker moves the balloon toward its target a batch
  * at a time and requeues itself, so a new target, a pause or a retry never
- * blocks a writer or loops in place.
+ * blocks a writer or loops in place.  In virtio mode every page is
+ * reported to the host (virtio.c) before it is counted, and after it left.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/swap.h>
 #include <linux/vmstat.h>
 
 #include "internal.h"
@@ -52,6 +54,23 @@ void vb_sample_read(struct vb_sample *s)
 	s->when = jiffies;
 }
 
+void vb_meminfo_read(struct vb_meminfo *mi)
+{
+	struct vb_events e;
+	struct sysinfo i;
+
+	si_meminfo(&i);
+	vb_events_read(&e);
+	mi->total_bytes = (u64)i.totalram * i.mem_unit;
+	mi->free_bytes = (u64)i.freeram * i.mem_unit;
+	mi->available_bytes = (u64)si_mem_available() << PAGE_SHIFT;
+	mi->cache_bytes = (u64)global_node_page_state(NR_FILE_PAGES) << PAGE_SHIFT;
+	mi->swap_in_bytes = e.pswpin << PAGE_SHIFT;
+	mi->swap_out_bytes = e.pswpout << PAGE_SHIFT;
+	mi->major_faults = e.pgmajfault;
+	mi->minor_faults = e.pgfault - e.pgmajfault;
+}
+
 const char *vb_state_name(enum vb_state state)
 {
 	static const char * const names[] = {
@@ -62,6 +81,7 @@ const char *vb_state_name(enum vb_state state)
 		[VB_PAUSED] = "paused",
 		[VB_RETRYING] = "retrying",
 		[VB_BACKOFF] = "backoff",
+		[VB_RESERVE] = "reserve",
 	};
 
 	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
@@ -83,21 +103,81 @@ static void vb_set_state(enum vb_state state)
 #define VB_BLOCK_GFP ((GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | \
 		      __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN)
 
-static bool vb_inflate_block(void)
+/*
+ * Pages on their way into the balloon: allocated, not yet counted or
+ * findable by a deflate.  Each inflating context (the worker, a helper)
+ * collects up to VB_PFN_BATCH of them, so that a host hears of them in
+ * batches, one message each, before the balloon counts them.
+ */
+struct vb_batch {
+	struct list_head pages;
+	unsigned int n;		/* pages on the list */
+	unsigned long done;	/* pages committed to the balloon */
+	bool refused;		/* a message to the host failed: stop */
+};
+
+static void vb_batch_init(struct vb_batch *b)
+{
+	INIT_LIST_HEAD(&b->pages);
+	b->n = 0;
+	b->done = 0;
+	b->refused = false;
+}
+
+/*
+ * Into the balloon: reported (virtio mode), counted, then on the list.
+ * Pages the host was not told of go back to the guest instead.
+ */
+static void vb_batch_commit(struct vb_batch *b)
+{
+	struct page *page, *next;
+	unsigned int n = b->n;
+
+	if (!n)
+		return;
+	b->n = 0;
+	if (vb_virtio_inflated(&b->pages)) {
+		list_for_each_entry_safe(page, next, &b->pages, lru) {
+			list_del(&page->lru);
+			put_page(page);
+		}
+		b->refused = true;
+		return;
+	}
+	/* Count first: actual never reads below the pages a deflate can find. */
+	atomic_long_add(n, &vb.actual);
+	balloon_page_list_enqueue(&vb.bdi, &b->pages);
+	b->done += n;
+}
+
+static void vb_batch_add(struct vb_batch *b, struct page *page)
+{
+	list_add_tail(&page->lru, &b->pages);
+	if (++b->n == VB_PFN_BATCH)
+		vb_batch_commit(b);
+}
+
+/* Pages taken so far, committed or still in the batch. */
+static unsigned long vb_batch_taken(const struct vb_batch *b)
+{
+	return b->done + b->n;
+}
+
+static bool vb_inflate_block(struct vb_batch *b)
 {
 	struct page *page = alloc_pages(VB_BLOCK_GFP, VB_BLOCK_ORDER);
-	LIST_HEAD(pages);
 	unsigned long i;
 
 	if (!page)
 		return false;
 	split_page(page, VB_BLOCK_ORDER);
-	for (i = 0; i < VB_BLOCK_PAGES; i++)
-		list_add(&page[i].lru, &pages);
-	/* Count first: actual never reads below the pages a deflate can find. */
-	atomic_long_add(VB_BLOCK_PAGES, &vb.actual);
-	balloon_page_list_enqueue(&vb.bdi, &pages);
-	return true;
+	for (i = 0; i < VB_BLOCK_PAGES; i++) {
+		if (b->refused)
+			__free_page(&page[i]);	/* the rest of the block goes back */
+		else
+			vb_batch_add(b, &page[i]);
+	}
+	return !b->refused;
 }
 
 /*
@@ -114,43 +194,36 @@ struct vb_helper {
 
 static struct vb_helper vb_helpers[VB_MAX_INFLATE_CPUS - 1];
 
-/* One page that is free now, as vb_inflate_block() takes blocks: no reclaim. */
-static bool vb_inflate_free_page(void)
-{
-	struct page *page = alloc_page(VB_BLOCK_GFP);
-
-	if (!page)
-		return false;
-	atomic_long_inc(&vb.actual);
-	balloon_page_enqueue(&vb.bdi, page);
-	return true;
-}
-
 /*
  * A helper's share, in blocks while there are free ones and in single
- * free pages after (memory a workload left fragmented).
+ * free pages after (memory a workload left fragmented); single pages with
+ * the blocks' flags: no reclaim.
  */
 static void vb_helper_fn(struct work_struct *work)
 {
 	struct vb_helper *h = container_of(work, struct vb_helper, work);
 	bool blocks = true;
+	struct vb_batch b;
+	struct page *page;
 
-	h->got = 0;
-	while (h->got < h->want) {
-		if (blocks && h->want - h->got >= VB_BLOCK_PAGES) {
-			blocks = vb_inflate_block();
-			if (blocks) {
-				h->got += VB_BLOCK_PAGES;
+	vb_batch_init(&b);
+	while (!b.refused && vb_batch_taken(&b) < h->want) {
+		if (blocks && h->want - vb_batch_taken(&b) >= VB_BLOCK_PAGES) {
+			blocks = vb_inflate_block(&b);
+			if (blocks || b.refused)
 				continue;
-			}
 		}
-		if (!vb_inflate_free_page())
+		page = alloc_page(VB_BLOCK_GFP);
+		if (!page)
 			break;
-		if (!(++h->got % 256))
+		vb_batch_add(&b, page);
+		if (!(vb_batch_taken(&b) % 256))
 			cond_resched();
 	}
-	vmlab_counter_add(&vb.counters, VB_INFLATED, h->got);
-	vmlab_counter_add(&vb.counters, VB_HELPER_INFLATED, h->got);
+	vb_batch_commit(&b);
+	h->got = b.done;
+	vmlab_counter_add(&vb.counters, VB_INFLATED, b.done);
+	vmlab_counter_add(&vb.counters, VB_HELPER_INFLATED, b.done);
 }
 
 /*
@@ -200,15 +273,15 @@ static unsigned long vb_helpers_wait(unsigned int n)
  */
 static unsigned long vb_inflate(unsigned long nr)
 {
-	unsigned long done = 0;
 	bool blocks = true;
+	struct vb_batch b;
 	struct page *page;
 
-	while (done < nr) {
-		if (blocks && nr - done >= VB_BLOCK_PAGES) {
-			blocks = vb_inflate_block();
-			if (blocks) {
-				done += VB_BLOCK_PAGES;
+	vb_batch_init(&b);
+	while (!b.refused && vb_batch_taken(&b) < nr) {
+		if (blocks && nr - vb_batch_taken(&b) >= VB_BLOCK_PAGES) {
+			blocks = vb_inflate_block(&b);
+			if (blocks || b.refused) {
 				cond_resched();
 				continue;
 			}
@@ -216,14 +289,13 @@ static unsigned long vb_inflate(unsigned long nr)
 		page = balloon_page_alloc();
 		if (!page)
 			break;
-		atomic_long_inc(&vb.actual);
-		balloon_page_enqueue(&vb.bdi, page);
-		done++;
-		if (!(done % 256))
+		vb_batch_add(&b, page);
+		if (!(vb_batch_taken(&b) % 256))
 			cond_resched();
 	}
-	vmlab_counter_add(&vb.counters, VB_INFLATED, done);
-	return done;
+	vb_batch_commit(&b);
+	vmlab_counter_add(&vb.counters, VB_INFLATED, b.done);
+	return b.done;
 }
 
 /*
@@ -231,24 +303,23 @@ static unsigned long vb_inflate(unsigned long nr)
  * dequeue runs with interrupts off (spin_lock_irqsave()), so taking a
  * multi-GiB balloon in one hold would keep them off for seconds: RCU
  * stalls and the hard-lockup detector.  256 pages is 1 MiB, the same as
- * the default oom_pages.
+ * the default oom_pages, and one message to a host.
  */
-#define VB_DEFLATE_BATCH 256
+#define VB_DEFLATE_BATCH VB_PFN_BATCH
 
-/* One hold of the list lock: up to @nr pages off the list, then freed. */
+/*
+ * One hold of the list lock: up to @nr pages off the list, then freed, and
+ * in virtio mode reported on the deflate queue.
+ */
 static size_t vb_deflate_batch(size_t nr)
 {
-	struct page *page, *next;
 	LIST_HEAD(pages);
 	size_t n;
 
 	n = balloon_page_list_dequeue(&vb.bdi, &pages, nr);
 	if (!n)
 		return 0;
-	list_for_each_entry_safe(page, next, &pages, lru) {
-		list_del(&page->lru);
-		put_page(page);
-	}
+	vb_virtio_release(&pages);
 	atomic_long_sub(n, &vb.actual);
 	vmlab_counter_inc(&vb.counters, VB_DEFLATE_BATCHES);
 	return n;
@@ -307,6 +378,8 @@ void vb_deflate_all(void)
 /*
  * Compaction moved one of our pages: @newpage (isolated by the core)
  * replaces @page, whose contents nobody reads.  The count does not change.
+ * -EAGAIN (the host could not be told now) leaves @page in the balloon
+ * and compaction tries again later.
  * Returning 0 lets the balloon core put @newpage on the list and free
  * @page (vmlab_balloon_migrated() does that on kernels whose core leaves
  * it to the driver); from then on unload can find @newpage, so nothing
@@ -315,6 +388,9 @@ void vb_deflate_all(void)
 static int vb_migratepage(struct balloon_dev_info *bdi, struct page *newpage,
 			  struct page *page, enum migrate_mode mode)
 {
+	/* In virtio mode the host takes @newpage and gives @page back first. */
+	if (vb_virtio_migrate(newpage, page))
+		return -EAGAIN;
 	vmlab_counter_inc(&vb.counters, VB_MIGRATED);
 	return vmlab_balloon_migrated(bdi, newpage, page);
 }
@@ -372,7 +448,7 @@ static unsigned long vb_inflate_step(unsigned long want)
 		.guard = vb_tunable(VB_T_GUARD),
 	};
 	unsigned long sample = msecs_to_jiffies(VB_SAMPLE_MS), got, own;
-	u64 start;
+	u64 start, reserve, avail;
 	unsigned int helpers;
 	struct vb_pace_step step;
 
@@ -393,6 +469,23 @@ static unsigned long vb_inflate_step(unsigned long want)
 		/* Paced, and the budget has not yet grown to a page. */
 		vb_set_state(VB_PACED);
 		return sample;
+	}
+	/*
+	 * A guest that may not take pages back under pressure (virtio mode
+	 * without DEFLATE_ON_OOM) keeps host_reserve_pages available: the
+	 * balloon's own allocations never invoke the OOM killer, but a host
+	 * target beyond what the guest can spare would leave nothing for the
+	 * next fork, and nothing the OOM notifier may give back.
+	 */
+	if (!vb_virtio_may_deflate_on_pressure()) {
+		avail = max(si_mem_available(), 0L);
+		reserve = vb_tunable(VB_T_HOST_RESERVE);
+		if (avail <= reserve) {
+			WRITE_ONCE(vb.failed_at, atomic_long_read(&vb.actual));
+			vb_set_state(VB_RESERVE);
+			return msecs_to_jiffies(vb_tunable(VB_T_RETRY_MS));
+		}
+		want = min_t(u64, want, avail - reserve);
 	}
 	start = ktime_get_ns();
 	if (step.mode == VB_PACE_FULL) {
@@ -461,6 +554,8 @@ static void vb_work_fn(struct kthread_work *work)
 	if (actual == target) {
 		vb_leave_pause();
 		vb_set_state(VB_IDLE);
+		/* An OOM or shrinker deflation may have changed it since. */
+		vb_virtio_update_actual();
 		return;
 	}
 	if (actual > target) {
@@ -476,6 +571,8 @@ static void vb_work_fn(struct kthread_work *work)
 			delay = vb_inflate_step(target - actual);
 		}
 	}
+	/* The host reads the size it is given back from config "actual". */
+	vb_virtio_update_actual();
 	kthread_queue_delayed_work(vb.worker, &vb.work, delay);
 	/*
 	 * With no delay the worker runs the next step without sleeping, so
@@ -493,6 +590,30 @@ void vb_kick(void)
 {
 	if (!READ_ONCE(vb.stopping))
 		kthread_mod_delayed_work(vb.worker, &vb.work, 0);
+}
+
+/**
+ * vb_switch_mode - move between local and virtio mode
+ * @publish: makes the new mode current (virtio.c)
+ * @arg: its argument
+ *
+ * The worker is stopped and the balloon emptied in between, through the
+ * old device's deflate queue if there is one, so that every page in the
+ * balloon was reported to the device now bound, or to none, and an
+ * inflation step never sees the mode change under it.  The target is 0
+ * afterwards; a device's config work sets the host's.
+ */
+void vb_switch_mode(void (*publish)(void *arg), void *arg)
+{
+	mutex_lock(&vb.target_lock);
+	WRITE_ONCE(vb.target, 0);
+	/* Only writers (under target_lock) and the worker itself queue it. */
+	kthread_cancel_delayed_work_sync(&vb.work);
+	vb_deflate_all();
+	publish(arg);
+	vb_leave_pause();
+	vb_set_state(VB_IDLE);
+	mutex_unlock(&vb.target_lock);
 }
 
 void vb_worker_init(void)

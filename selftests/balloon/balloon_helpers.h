@@ -170,6 +170,7 @@ static inline int wait_full(int seconds)
 static const char * const knobs[] = {
 	"batch_pages", "rate_pages", "refault_threshold", "free_margin_pages",
 	"guard", "retry_ms", "backoff_ms", "oom_pages", "shrinker", "inflate_cpus",
+	"host_reserve_pages", "free_page_reporting",
 };
 
 #define NR_KNOBS ARRAY_SIZE(knobs)

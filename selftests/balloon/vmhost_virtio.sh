@@ -1,0 +1,498 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmlab_balloon as a virtio-balloon front end, host side: one VM with a
+# virtio-balloon device and a QMP socket.  The guest moves the device from
+# virtio_balloon (which the harness loads) to vmlab_balloon, asks for QMP
+# "balloon" targets, and reports what it saw; this script sends the
+# targets and checks, from the host, that query-balloon converges on each
+# target and that QEMU's resident memory drops by what the balloon took:
+#
+#   virtio_balloon takes 256 MiB (the reference: RSS drop, query-balloon);
+#   the device switches to vmlab_balloon (status mode virtio), which
+#   refuses local targets (EBUSY), takes the host's 256 MiB, reporting
+#   every page in batches (RSS drop, query-balloon);
+#   the guest kselftest balloon/virtio_test runs with the device bound:
+#   unbind/bind cycles while inflated return every page, the switch to
+#   virtio_balloon and back;
+#   the host gives everything back (query-balloon at full RAM);
+#   a host target beyond what the guest can spare stops in state reserve
+#   (no DEFLATE_ON_OOM: host_reserve_pages) or retrying, with no OOM kill;
+#   unloading with 256 MiB inflated returns every page and tells the host.
+#
+#   selftests/balloon/vmhost_virtio.sh [--kernel debian-6.1]
+#
+# Prints TAP and a final "N passed, N failed" line; exits non-zero on failure.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+KERNEL=debian-6.1
+[ "${1:-}" = --kernel ] && KERNEL=$2
+VMTEST=tools/vmtest/vmtest
+WORK=$(mktemp -d /tmp/vmlab-vballoon.XXXXXX)
+QMP=$WORK/qmp.sock
+MEM_MB=1024
+TAKE_MB=256
+# RSS must drop by at least this share of what the balloon took: the rest
+# is noise from the guest's own allocations while it runs.
+RSS_SHARE_PCT=90
+# guest-stats against /proc/meminfo read a moment before: the guest is idle
+# in between but for the shell polling its files.
+STATS_SLACK_MB=16
+# Free page reporting must give the host back at least this much of the
+# memory the guest touched and freed (about 500 MiB with 256 MiB ballooned).
+FPR_MIN_MB=256
+passed=0 failed=0 n=0
+follower=
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1)); echo "ok $n $2"
+	else
+		failed=$((failed + 1)); echo "not ok $n $2"
+	fi
+}
+
+cleanup() {
+	[ -n "$follower" ] && kill "$follower" 2>/dev/null
+	# A failure's logs stay for whoever reads the report.
+	if [ $failed -eq 0 ] && [ $n -gt 0 ]; then rm -rf "$WORK"; else echo "# logs in $WORK"; fi
+}
+trap cleanup EXIT
+
+# The guest side (busybox sh).  VH-QMP BYTES asks for a QMP balloon target,
+# VH-PROBE NAME for the host's checks, VH-RESULT lines are its own findings.
+read -r -d '' GUEST <<'GEOF' || true
+D=/sys/kernel/debug/vmlab/balloon
+MEM_MB=__MEM__
+TAKE_MB=__TAKE__
+TAKE=$((TAKE_MB * 256))
+vh() { echo "VH-RESULT $*"; }
+st() { sed -n "s/^$1 //p" $D/status 2>/dev/null; }
+stat() { sed -n "s/^$1 //p" $D/stats 2>/dev/null; }
+vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+qmp() { echo "VH-QMP $1"; }
+# probe NAME [BYTES]: query-balloon should show BYTES (default: the host's
+# last target).  The host answers a probe by repeating its last target, which vmlab_balloon
+# counts in host_targets; with another driver bound there is no answer to
+# see, and the guest gives the host 5 s.
+probe() {
+	local n0 i=0
+	n0=$(stat host_targets)
+	echo "VH-PROBE $1 $2"
+	if [ "$(st mode)" = virtio ]; then
+		while [ "$(stat host_targets)" = "$n0" ] && [ $i -lt 600 ]; do
+			usleep 100000; i=$((i + 1))
+		done
+	else
+		sleep 5
+	fi
+}
+wait_actual() {
+	local i=0 a
+	while [ $i -lt $(($2 * 10)) ]; do
+		read a < $D/actual_pages
+		[ "$a" = "$1" ] && [ "$(st state)" = idle ] && return 0
+		usleep 100000; i=$((i + 1))
+	done
+	return 1
+}
+wait_vmstat() {
+	local i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		[ "$(vm $1)" -ge "$2" ] && return 0
+		usleep 100000; i=$((i + 1))
+	done
+	return 1
+}
+# Touch free memory (a tmpfs file, then removed) so that QEMU holds it.
+touch_free() {
+	local avail
+	mkdir -p /mnt/fill
+	mount -t tmpfs -o size=$((MEM_MB * 9 / 10))m tmpfs /mnt/fill
+	avail=$(awk '$1 == "MemAvailable:" { print int($2 / 1024) }' /proc/meminfo)
+	dd if=/dev/zero of=/mnt/fill/x bs=1M count=$((avail - 64)) 2>/dev/null
+	rm -f /mnt/fill/x
+	umount /mnt/fill
+}
+driver_of() { basename "$(readlink /sys/bus/virtio/devices/$1/driver 2>/dev/null)" 2>/dev/null; }
+
+dev=
+for d in /sys/bus/virtio/devices/*; do
+	[ "$(cat $d/device)" = 0x0005 ] && dev=${d##*/}
+done
+vh "device dev=$dev driver=$(driver_of $dev)"
+
+# virtio_balloon first: the reference.
+touch_free
+probe touched_virtio
+i0=$(vm balloon_inflate)
+qmp $(((MEM_MB - TAKE_MB) * 1048576))
+wait_vmstat balloon_inflate $((i0 + TAKE)) 300
+vh "virtio_inflated rc=$? pages=$(($(vm balloon_inflate) - i0))"
+probe virtio_inflated
+d0=$(vm balloon_deflate)
+qmp $((MEM_MB * 1048576))
+wait_vmstat balloon_deflate $((d0 + TAKE)) 300
+vh "virtio_deflated rc=$?"
+
+# The documented switch.
+drv=$(driver_of $dev)
+[ -n "$drv" ] && echo $dev > /sys/bus/virtio/drivers/$drv/unbind
+echo $dev > /sys/bus/virtio/drivers/vmlab_balloon/bind
+vh "bound rc=$? mode=$(st mode) device=$(st device) features=$(st features) driver=$(driver_of $dev)"
+if echo 100 > $D/target_pages 2>/dev/null; then r=0; else r=1; fi
+vh "local_write refused=$r target=$(cat $D/target_pages)"
+
+touch_free
+probe touched_vmlab
+i0=$(vm balloon_inflate)
+qmp $(((MEM_MB - TAKE_MB) * 1048576))
+wait_actual $TAKE 300
+vh "vmlab_inflated rc=$? actual=$(cat $D/actual_pages) events=$(($(vm balloon_inflate) - i0)) msgs=$(stat host_inflate_msgs) errors=$(stat host_errors)"
+probe vmlab_inflated
+
+# The stats queue: the guest's figures now, then the host reads its own.
+mi() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+vh "meminfo total=$(mi MemTotal) free=$(mi MemFree) avail=$(mi MemAvailable) majflt=$(vm pgmajfault) minflt=$(($(vm pgfault) - $(vm pgmajfault)))"
+probe stats
+vh "stats_reports n=$(stat host_stats_reports)"
+
+/vmlab/selftests/balloon/virtio_test
+vh "kselftest rc=$?"
+probe after_kselftest
+
+qmp $((MEM_MB * 1048576))
+wait_actual 0 300
+vh "vmlab_deflated rc=$? actual=$(cat $D/actual_pages)"
+probe vmlab_deflated
+
+# A target beyond what the guest can spare: all of its RAM but 1 MiB.
+k0=$(vm oom_kill)
+f0=$(stat alloc_failures)
+qmp 1048576
+i=0
+while [ $i -lt 6000 ]; do
+	s=$(st state)
+	[ "$s" = reserve ] || [ "$s" = retrying ] && break
+	usleep 100000; i=$((i + 1))
+done
+vh "beyond state=$(st state) target=$(st target_pages) actual=$(cat $D/actual_pages) failed_at=$(st failed_at_pages) ram=$(awk '$1 == "MemTotal:" { print $2 / 4 }' /proc/meminfo) kills=$(($(vm oom_kill) - k0)) alloc_failures=$(($(stat alloc_failures) - f0))"
+sleep 3
+vh "beyond_after kills=$(($(vm oom_kill) - k0)) state=$(st state)"
+qmp $((MEM_MB * 1048576))
+wait_actual 0 300
+vh "beyond_deflated rc=$?"
+
+# Hot-unplug with the balloon full, and a device offering DEFLATE_ON_OOM.
+qmp $(((MEM_MB - TAKE_MB) * 1048576))
+wait_actual $TAKE 300
+d0=$(vm balloon_deflate)
+echo "VH-REPLUG"
+i=0
+# The device leaves sysfs before its driver's remove has run: wait for both.
+while { [ -e /sys/bus/virtio/devices/$dev ] || [ "$(st mode)" != local ]; } && [ $i -lt 1200 ]; do
+	usleep 100000; i=$((i + 1))
+done
+vh "unplugged gone=$([ -e /sys/bus/virtio/devices/$dev ] && echo 0 || echo 1) deflated=$(($(vm balloon_deflate) - d0)) actual=$(cat $D/actual_pages) mode=$(st mode)"
+i=0 dev=
+while [ -z "$dev" ] && [ $i -lt 1200 ]; do
+	for d in /sys/bus/virtio/devices/*; do
+		[ "$(cat $d/device 2>/dev/null)" = 0x0005 ] && [ -e $d/driver ] && dev=${d##*/}
+	done
+	usleep 100000; i=$((i + 1))
+done
+drv=$(driver_of $dev)
+[ -n "$drv" ] && [ "$drv" != vmlab_balloon ] && echo $dev > /sys/bus/virtio/drivers/$drv/unbind
+[ "$drv" != vmlab_balloon ] && echo $dev > /sys/bus/virtio/drivers/vmlab_balloon/bind
+vh "replugged dev=$dev was=$drv mode=$(st mode) features=$(st features)"
+wait_actual $TAKE 300
+vh "replug_inflated rc=$?"
+
+# Free page reporting, off by default: free memory stays resident until
+# the knob is set, then the host discards it.
+touch_free
+probe fpr_touched
+r0=$(stat host_reported_pages)
+echo 1 > $D/free_page_reporting
+vh "fpr_on rc=$?"
+probe fpr_reported
+vh "fpr reported=$(($(stat host_reported_pages) - r0)) before=$r0"
+echo 0 > $D/free_page_reporting
+
+# Beyond RAM again, and a 64 MiB allocation (dd's buffer) that only the
+# OOM notifier can serve.
+qmp 1048576
+i=0
+while [ $i -lt 6000 ]; do
+	s=$(st state)
+	[ "$s" = retrying ] || [ "$s" = backoff ] && break
+	usleep 100000; i=$((i + 1))
+done
+k0=$(vm oom_kill) e0=$(stat oom_events) m0=$(stat host_deflate_msgs) a0=$(cat $D/actual_pages)
+dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null
+vh "deflate_on_oom rc=$? state_before=$s kills=$(($(vm oom_kill) - k0)) oom_events=$(($(stat oom_events) - e0)) msgs=$(($(stat host_deflate_msgs) - m0)) actual_before=$a0"
+qmp $((MEM_MB * 1048576))
+wait_actual 0 300
+vh "oom_after_deflated rc=$?"
+
+# Unload with the balloon full.
+qmp $(((MEM_MB - TAKE_MB) * 1048576))
+wait_actual $TAKE 300
+a=$(cat $D/actual_pages)
+d0=$(vm balloon_deflate)
+rmmod vmlab_balloon
+vh "unload rc=$? actual=$a deflated=$(($(vm balloon_deflate) - d0)) driver=$(driver_of $dev)"
+probe unloaded $((MEM_MB * 1048576))
+GEOF
+GUEST=${GUEST//__MEM__/$MEM_MB}
+GUEST=${GUEST//__TAKE__/$TAKE_MB}
+
+# The host side: follow the guest's log, send targets, answer probes.  Each
+# probe waits up to 60 s for query-balloon to show the last target, then
+# records it and QEMU's VmRSS in $WORK/probes.
+python3 - "$WORK/vm/tests.log" "$QMP" "$WORK/probes" "$MEM_MB" "$FPR_MIN_MB" <<'PEOF' &
+import json, os, socket, subprocess, sys, time
+log, sock_path, out, mem_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+deadline = time.time() + 3600
+qmp = None
+last = mem_mb << 20
+DEV = '/machine/peripheral/balloon0'
+FPR_MIN_MB = int(sys.argv[5])
+rss = {}
+STATS = {'total': 'stat-total-memory', 'free': 'stat-free-memory',
+         'avail': 'stat-available-memory', 'majflt': 'stat-major-faults',
+         'minflt': 'stat-minor-faults'}
+
+
+def connect():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    f = s.makefile('rw')
+    f.readline()
+    ask(f, 'qmp_capabilities')
+    # The device returns the stats buffer every second from now on.
+    ask(f, 'qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
+    return f
+
+
+def ask(f, cmd, **arguments):
+    f.write(json.dumps({'execute': cmd, 'arguments': arguments}) + '\n')
+    f.flush()
+    while True:
+        reply = json.loads(f.readline())
+        if 'return' in reply or 'error' in reply:
+            return reply
+
+
+def rss_kb():
+    pids = subprocess.run(['pgrep', '-f', sock_path], stdout=subprocess.PIPE,
+                          text=True).stdout.split()
+    for pid in pids:
+        try:
+            with open(f'/proc/{pid}/status') as st:
+                comm = ''
+                for line in st:
+                    if line.startswith('Name:'):
+                        comm = line.split()[1]
+                    if line.startswith('VmRSS:') and comm.startswith('qemu'):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+    return -1
+
+
+while not os.path.exists(log) and time.time() < deadline:
+    time.sleep(0.2)
+with open(log, errors='replace') as f, open(out, 'w') as res:
+    part = ''
+    while time.time() < deadline:
+        part += f.readline()
+        if not part.endswith('\n'):
+            time.sleep(0.05)  # a line the guest is still writing
+            continue
+        line, part = part, ''
+        if line.startswith('VMTEST DONE'):
+            break
+        if line.startswith('VH-QMP '):
+            qmp = qmp or connect()
+            last = int(line.split()[1])
+            r = ask(qmp, 'balloon', value=last)
+            print('qmp balloon', last, r, file=sys.stderr)
+        elif line.startswith('VH-REPLUG'):
+            # Replace the device by one that offers DEFLATE_ON_OOM: the
+            # guest ejects the old one (ACPI hotplug), then the new one
+            # can be added under the same id.
+            qmp = qmp or connect()
+            print('qmp device_del', ask(qmp, 'device_del', id='balloon0'), file=sys.stderr)
+            t0 = time.time()
+            while time.time() - t0 < 120:
+                r = ask(qmp, 'device_add', driver='virtio-balloon-pci', id='balloon0',
+                        **{'deflate-on-oom': True, 'free-page-reporting': True})
+                if 'return' in r:
+                    break
+                time.sleep(0.5)
+            print('qmp device_add', r, file=sys.stderr)
+            ask(qmp, 'qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
+            ask(qmp, 'balloon', value=last)
+        elif line.startswith('VH-PROBE '):
+            qmp = qmp or connect()
+            words = line.split()
+            name = words[1]
+            want = int(words[2]) if len(words) > 2 else min(last, mem_mb << 20)
+            actual, t0 = None, time.time()
+            while time.time() - t0 < 60:
+                r = ask(qmp, 'query-balloon').get('return', {})
+                actual = r.get('actual')
+                if actual == want:
+                    break
+                time.sleep(0.2)
+            extra = ''
+            if name == 'fpr_reported':
+                # Reporting runs in the background: wait for the drop.
+                base, t0 = rss.get('fpr_touched', -1), time.time()
+                while time.time() - t0 < 120 and rss_kb() > base - (FPR_MIN_MB << 10):
+                    time.sleep(0.5)
+            if name == 'stats':
+                # A report newer than the probe: two updates after it.
+                seen, t0 = [], time.time()
+                while time.time() - t0 < 30 and len(set(seen)) < 3:
+                    gs = ask(qmp, 'qom-get', path=DEV, property='guest-stats').get('return', {})
+                    seen.append(gs.get('last-update'))
+                    time.sleep(0.5)
+                st = gs.get('stats', {})
+                extra = ''.join(f' st_{k}={st.get(v)}' for k, v in STATS.items())
+                extra += f' updates={len(set(seen)) - 1}'
+            rss[name] = rss_kb()
+            res.write(f'{name} actual={actual} want={want} rss_kb={rss[name]}{extra}\n')
+            res.flush()
+            # The answer: the same target again (a config change the guest counts).
+            ask(qmp, 'balloon', value=last)
+PEOF
+follower=$!
+
+echo "TAP version 13"
+echo "1..20"
+"$VMTEST" --kernel "$KERNEL" --modules balloon --no-kunit --balloon --qmp "$QMP" \
+	--mem ${MEM_MB}M --append '' --log "$WORK/vm" --cmd-timeout 2400 --quiet \
+	--cmd "$GUEST" > "$WORK/vm.out" 2>&1
+vm_rc=$?
+wait "$follower" 2>/dev/null
+follower=
+sed -n 's/^VH-RESULT /# /p' "$WORK/vm/tests.log"
+sed 's/^/# probe /' "$WORK/probes" 2>/dev/null
+
+res() { sed -n "s/^VH-RESULT $1 //p" "$WORK/vm/tests.log" | head -1; }
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+probe() { sed -n "s/^$1 //p" "$WORK/probes" 2>/dev/null | head -1; }
+converged() {
+	local p
+	p=$(probe "$1")
+	[ -n "$p" ] && [ "$(field "$p" actual)" = "$(field "$p" want)" ]
+}
+# rss_drop BEFORE AFTER: MiB QEMU's RSS fell between two probes
+rss_drop() {
+	local a b
+	a=$(field "$(probe "$1")" rss_kb)
+	b=$(field "$(probe "$2")" rss_kb)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -gt 0 ] && [ "$b" -gt 0 ] &&
+		echo $(((a - b) / 1024))
+}
+min_drop=$((TAKE_MB * RSS_SHARE_PCT / 100))
+
+converged virtio_inflated
+ok $? "virtio_balloon: query-balloon converges on $((1024 - TAKE_MB)) MiB"
+d=$(rss_drop touched_virtio virtio_inflated)
+[ -n "$d" ] && [ "$d" -ge $min_drop ]
+ok $? "virtio_balloon: QEMU RSS dropped ${d:-?} MiB (>= $min_drop)"
+
+r=$(res bound)
+[ "$(field "$r" rc)" = 0 ] && [ "$(field "$r" mode)" = virtio ] &&
+	[ "$(field "$r" driver)" = vmlab_balloon ]
+ok $? "switch: the device is bound to vmlab_balloon, status mode virtio"
+r=$(res local_write)
+[ "$(field "$r" refused)" = 1 ]
+ok $? "vmlab_balloon: a local target_pages write is refused while bound"
+
+r=$(res vmlab_inflated)
+[ "$(field "$r" rc)" = 0 ] && [ "$(field "$r" actual)" = $((TAKE_MB * 256)) ] &&
+	[ "$(field "$r" events)" = $((TAKE_MB * 256)) ] && [ "$(field "$r" errors)" = 0 ] &&
+	[ "$(field "$r" msgs)" -ge $((TAKE_MB * 256 / 256)) ]
+ok $? "vmlab_balloon: reaches the host's target, every page reported ($r)"
+converged vmlab_inflated
+ok $? "vmlab_balloon: query-balloon converges on $((1024 - TAKE_MB)) MiB"
+d=$(rss_drop touched_vmlab vmlab_inflated)
+[ -n "$d" ] && [ "$d" -ge $min_drop ]
+ok $? "vmlab_balloon: QEMU RSS dropped ${d:-?} MiB (>= $min_drop)"
+
+# stats: the guest's own figures just before, the host's just after.
+r=$(res meminfo)
+p=$(probe stats)
+within() { [ "$1" -ge "$2" ] 2>/dev/null && [ "$1" -le "$3" ] 2>/dev/null; }
+g_total=$(($(field "$r" total) * 1024)) g_free=$(($(field "$r" free) * 1024))
+g_avail=$(($(field "$r" avail) * 1024)) slack=$((STATS_SLACK_MB << 20))
+[ "$(field "$p" updates)" -ge 1 ] 2>/dev/null &&
+	[ "$(field "$p" st_total)" = "$g_total" ] &&
+	within "$(field "$p" st_free)" $((g_free - slack)) $((g_free + slack)) &&
+	within "$(field "$p" st_avail)" $((g_avail - slack)) $((g_avail + slack)) &&
+	within "$(field "$p" st_majflt)" "$(field "$r" majflt)" $(($(field "$r" majflt) + 100)) &&
+	within "$(field "$p" st_minflt)" "$(field "$r" minflt)" $(($(field "$r" minflt) + 1000000)) &&
+	[ "$(field "$(res stats_reports)" n)" -ge 1 ] 2>/dev/null
+ok $? "stats queue: guest-stats match /proc/meminfo (total exactly, free and available within $STATS_SLACK_MB MiB) and /proc/vmstat faults"
+
+r=$(res kselftest)
+[ "$(field "$r" rc)" = 0 ]
+ok $? "guest kselftest balloon/virtio_test (unbind/bind cycles, switch) passes"
+converged after_kselftest
+ok $? "after the cycles query-balloon still shows the target"
+
+r=$(res vmlab_deflated)
+[ "$(field "$r" rc)" = 0 ] && converged vmlab_deflated
+ok $? "vmlab_balloon: deflates to the host's full-RAM target, query-balloon agrees"
+
+r=$(res beyond)
+s=$(field "$r" state)
+{ [ "$s" = reserve ] || [ "$s" = retrying ]; } && [ "$(field "$r" failed_at)" -gt 0 ] &&
+	[ "$(field "$r" target)" -gt "$(field "$r" ram | cut -d. -f1)" ]
+ok $? "target beyond RAM: stops in state $s with failed_at_pages set ($r)"
+r2=$(res beyond_after)
+[ "$(field "$r" kills)" = 0 ] && [ "$(field "$r2" kills)" = 0 ] &&
+	[ "$(field "$(res beyond_deflated)" rc)" = 0 ]
+ok $? "target beyond RAM: no OOM kill, and the balloon deflates after"
+
+r=$(res unplugged)
+[ "$(field "$r" gone)" = 1 ] && [ "$(field "$r" deflated)" = $((TAKE_MB * 256)) ] &&
+	[ "$(field "$r" actual)" = 0 ] && [ "$(field "$r" mode)" = local ]
+ok $? "hot-unplug of the bound device with the balloon full returns every page ($r)"
+r=$(res replugged)
+f=$(field "$r" features)
+[ "$(field "$r" mode)" = virtio ] && [ -n "$f" ] && [ $((f & 4)) -ne 0 ]
+ok $? "a new device with deflate-on-oom=on binds, DEFLATE_ON_OOM negotiated ($r)"
+r=$(res fpr)
+d=$(rss_drop fpr_touched fpr_reported)
+[ "$(field "$(res fpr_on)" rc)" = 0 ] && [ "$(field "$r" before)" = 0 ] &&
+	[ "$(field "$r" reported)" -ge $((FPR_MIN_MB * 256)) ] &&
+	[ -n "$d" ] && [ "$d" -ge $FPR_MIN_MB ]
+ok $? "free page reporting: ${d:-?} MiB of free memory back to the host (>= $FPR_MIN_MB; $r)"
+r=$(res deflate_on_oom)
+[ "$(field "$r" rc)" = 0 ] && [ "$(field "$r" kills)" = 0 ] &&
+	[ "$(field "$r" oom_events)" -ge 1 ] && [ "$(field "$r" msgs)" -ge 1 ]
+ok $? "DEFLATE_ON_OOM: 64 MiB past a full balloon come from the OOM notifier, no kill, the host told ($r)"
+
+r=$(res unload)
+[ "$(field "$r" rc)" = 0 ] && [ "$(field "$r" actual)" = $((TAKE_MB * 256)) ] &&
+	[ "$(field "$r" deflated)" = $((TAKE_MB * 256)) ]
+ok $? "unload with the balloon full returns every page ($r)"
+converged unloaded
+ok $? "after unload query-balloon shows the full RAM (the host was told)"
+
+if [ $failed -ne 0 ]; then
+	echo "# vmtest exit status $vm_rc; its output:"
+	tail -30 "$WORK/vm.out" | sed 's/^/# /'
+	grep -a 'vmlab_balloon\|virtio_balloon\|oom\|Call Trace' "$WORK/vm/console.log" 2>/dev/null |
+		tail -20 | sed 's/^/# /'
+fi
+[ $vm_rc -eq 0 ]
+ok $? "vmtest: the VM run itself passed (no splat, no leak, clean unload)"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -47,6 +47,7 @@ vmlab_has_kunit_visibility_h
 #ifdef kthread_run_worker
 vmlab_has_kthread_run_worker
 #endif
+#include <linux/virtio_config.h>
 #include <linux/module.h>
 #define vmlab_ns_probe(x) vmlab_has_ns_string
 MODULE_IMPORT_NS(vmlab_ns_probe)(0)
@@ -73,6 +74,11 @@ vmlab-probes += SHRINKER_ALLOC:shrinker_alloc
 # 6.14: kthread_create_worker() no longer starts the worker's thread;
 # kthread_run_worker() (a macro, hence the marker) creates and starts it.
 vmlab-probes += KTHREAD_RUN_WORKER:vmlab_has_kthread_run_worker
+
+# 6.11: virtio_find_vqs() takes an array of struct virtqueue_info (name,
+# callback and ctx of each queue) instead of parallel callback and name
+# arrays; the balloon's virtio front end finds its queues with it.
+vmlab-probes += VIRTQUEUE_INFO:virtqueue_info
 
 # --- dax, samepage ---
 

@@ -31,17 +31,17 @@ LOGDIR=$ROOT/.build/check
 KERNEL_MATRIX=(debian-6.1 debian-6.12 debian-7.2 debug-7.2)
 # A+B runs stages (or comma-separated sequences of stages) A and B side by
 # side: the builds and static checks beside the harness's VMs, then the
-# debug kernel's VM run beside every Debian VM, the host-side VM scripts
-# and the packaging.  Each pair of lanes is about even
+# debug kernel's VM run and the demo beside the other Debian VMs, the
+# host-side VM scripts and the packaging.  Each pair of lanes is about even
 # (Documentation/testing.rst).
 # shellcheck disable=SC2054 # commas separate the stages of one lane
 ALL_STAGES=(build,checkpatch,docs,host-tests+harness
-	    vm-debug-7.2+vm-debian-6.1,vm-debian-6.12,demo-debian-7.2,fuzz-debian-7.2,vm-debian-7.2,vmhost,pkg)
+	    vm-debug-7.2,demo-debian-7.2+vm-debian-6.1,vm-debian-6.12,fuzz-debian-7.2,vm-debian-7.2,vmhost,pkg)
 # What each stage took in a make check on a 2-core machine (seconds,
 # Documentation/testing.rst): the weights that SHARD=I/N spreads.
 declare -A STAGE_COST=([build]=274 [checkpatch]=83 [docs]=5 [host-tests]=15
 	[harness]=345 [vm-debug-7.2]=700 [vm-debian-6.1]=117 [vm-debian-6.12]=113
-	[vm-debian-7.2]=106 [demo-debian-7.2]=33 [fuzz-debian-7.2]=87 [vmhost]=61
+	[vm-debian-7.2]=106 [demo-debian-7.2]=33 [fuzz-debian-7.2]=87 [vmhost]=185
 	[pkg]=198)
 STAGES=$LOGDIR/stages.tsv
 USERSPACE_LOCK=$ROOT/.build/userspace.lock

@@ -67,7 +67,7 @@ struct vb_dev {
 	bool ready;			/* attached: config changes drive the balloon */
 	bool stopping;			/* being removed: queue no more work */
 	struct page_reporting_dev_info pr;	/* free page reporting */
-	bool reporting;			/* pr is registered; under vb_dev_lock */
+	bool reporting;			/* pr is registered; under vb_reporting_lock */
 	__virtio32 pfns[VB_PFN_BATCH * VB_PFNS_PER_PAGE];
 	struct virtio_balloon_stat stats[VB_NR_STATS];
 };
@@ -78,11 +78,18 @@ struct vb_dev {
  * compaction may all report pages), and publishes vb_attached: the device
  * pages are reported to, NULL in local mode.  vb_claimed keeps a second
  * device from probing while one is bound or binding.
+ *
+ * vb_reporting_lock, taken before vb_dev_lock, serialises free page
+ * reporting's registration and changes of vb_attached.  Unregistering
+ * waits for the core's reporting work, which allocates with GFP_KERNEL:
+ * under vb_dev_lock that would deadlock with an OOM notifier or shrinker
+ * call that deflates (and so takes vb_dev_lock) for that allocation.
  */
+static DEFINE_MUTEX(vb_reporting_lock);
 static DEFINE_MUTEX(vb_dev_lock);
 static struct vb_dev *vb_attached;
 static bool vb_claimed;
-/* The free_page_reporting knob as last written, under vb_dev_lock. */
+/* The free_page_reporting knob as last written, under vb_reporting_lock. */
 static bool vb_reporting_wanted;
 
 static void vb_release_list(struct list_head *pages)
@@ -128,21 +135,23 @@ static bool vb_dev_used(struct virtqueue *vq)
 }
 
 /*
- * One message: the first @n entries of pfns[] on @vq, then wait until the
- * host has used it (it has discarded or restored those pages).  Under
- * vb_dev_lock.  Nothing here allocates (one buffer needs no indirect
- * table), so the OOM notifier may wait for a holder of the lock.
+ * One buffer of @nents entries on @vq (for the host to write if @in, to
+ * read otherwise), then wait until the host has used it.  Nothing here
+ * waits for memory (GFP_NOWAIT; a one-entry buffer needs no indirect
+ * table at all), so the OOM notifier may wait for a caller that holds
+ * vb_dev_lock.
+ *
+ * Return: 0 when the host used it; else an errno, counted and logged.
  */
-static int vb_dev_send(struct vb_dev *d, enum vb_vq which, unsigned int n)
+static int vb_dev_transfer(struct vb_dev *d, struct virtqueue *vq,
+			   struct scatterlist *sg, unsigned int nents, bool in)
 {
-	struct virtqueue *vq = d->vqs[which];
-	struct scatterlist sg;
 	int ret;
 
-	if (!n)
-		return 0;
-	sg_init_one(&sg, d->pfns, n * sizeof(d->pfns[0]));
-	ret = virtqueue_add_outbuf(vq, &sg, 1, d, GFP_NOWAIT | __GFP_NOWARN);
+	if (in)
+		ret = virtqueue_add_inbuf(vq, sg, nents, d, GFP_NOWAIT | __GFP_NOWARN);
+	else
+		ret = virtqueue_add_outbuf(vq, sg, nents, d, GFP_NOWAIT | __GFP_NOWARN);
 	if (!ret) {
 		virtqueue_kick(vq);
 		wait_event(d->acked, vb_dev_used(vq));
@@ -151,10 +160,28 @@ static int vb_dev_send(struct vb_dev *d, enum vb_vq which, unsigned int n)
 	}
 	if (ret) {
 		vmlab_counter_inc(&vb.counters, VB_HOST_ERRORS);
-		dev_warn_ratelimited(&d->vdev->dev, "%s queue: message of %u PFNs failed: %d\n",
-				     which == VB_VQ_INFLATE ? "inflate" : "deflate", n, ret);
-		return ret;
+		dev_warn_ratelimited(&d->vdev->dev, "%s queue: message failed: %d\n",
+				     vq->name, ret);
 	}
+	return ret;
+}
+
+/*
+ * One message: the first @n entries of pfns[] on @vq, then wait until the
+ * host has used it (it has discarded or restored those pages).  Under
+ * vb_dev_lock.
+ */
+static int vb_dev_send(struct vb_dev *d, enum vb_vq which, unsigned int n)
+{
+	struct scatterlist sg;
+	int ret;
+
+	if (!n)
+		return 0;
+	sg_init_one(&sg, d->pfns, n * sizeof(d->pfns[0]));
+	ret = vb_dev_transfer(d, d->vqs[which], &sg, 1, false);
+	if (ret)
+		return ret;
 	vmlab_counter_inc(&vb.counters, which == VB_VQ_INFLATE ?
 			  VB_HOST_INFLATE_MSGS : VB_HOST_DEFLATE_MSGS);
 	return 0;
@@ -410,32 +437,21 @@ static int vb_report(struct page_reporting_dev_info *pr, struct scatterlist *sg,
 		     unsigned int nents)
 {
 	struct vb_dev *d = container_of(pr, struct vb_dev, pr);
-	struct virtqueue *vq = d->vqs[VB_VQ_REPORTING];
 	unsigned long pages = 0;
 	struct scatterlist *s;
 	unsigned int i;
 	int ret;
 
-	ret = virtqueue_add_inbuf(vq, sg, nents, d, GFP_NOWAIT | __GFP_NOWARN);
-	if (!ret) {
-		virtqueue_kick(vq);
-		wait_event(d->acked, vb_dev_used(vq));
-		if (virtqueue_is_broken(vq))
-			ret = -EIO;
-	}
-	if (ret) {
-		vmlab_counter_inc(&vb.counters, VB_HOST_ERRORS);
-		dev_warn_ratelimited(&d->vdev->dev, "reporting queue: %u blocks failed: %d\n",
-				     nents, ret);
+	ret = vb_dev_transfer(d, d->vqs[VB_VQ_REPORTING], sg, nents, true);
+	if (ret)
 		return ret;
-	}
 	for_each_sg(sg, s, nents, i)
 		pages += s->length >> PAGE_SHIFT;
 	vmlab_counter_add(&vb.counters, VB_HOST_REPORTED, pages);
 	return 0;
 }
 
-/* Register or unregister @d's reporting as wanted; under vb_dev_lock. */
+/* Register or unregister @d's reporting as wanted; under vb_reporting_lock. */
 static int vb_reporting_apply(struct vb_dev *d, bool on)
 {
 	int ret;
@@ -467,12 +483,13 @@ int vb_virtio_set_reporting(bool on)
 {
 	int ret = 0;
 
-	mutex_lock(&vb_dev_lock);
+	/* vb_attached changes only under vb_reporting_lock too. */
+	mutex_lock(&vb_reporting_lock);
 	if (vb_attached)
 		ret = vb_reporting_apply(vb_attached, on);
 	if (!ret)
 		vb_reporting_wanted = on;
-	mutex_unlock(&vb_dev_lock);
+	mutex_unlock(&vb_reporting_lock);
 	return ret;
 }
 
@@ -487,7 +504,6 @@ static int vb_find_vqs(struct vb_dev *d)
 			    "stats" : NULL;
 	const char *reporting = virtio_has_feature(d->vdev, VIRTIO_BALLOON_F_REPORTING) ?
 				"reporting" : NULL;
-#ifdef VB_HAVE_VIRTQUEUE_INFO
 	struct virtqueue_info info[VB_NR_VQS] = {
 		[VB_VQ_INFLATE] = { "inflate", vb_dev_ack },
 		[VB_VQ_DEFLATE] = { "deflate", vb_dev_ack },
@@ -495,41 +511,33 @@ static int vb_find_vqs(struct vb_dev *d)
 		[VB_VQ_REPORTING] = { reporting, vb_dev_ack },
 	};
 
-	return virtio_find_vqs(d->vdev, VB_NR_VQS, d->vqs, info, NULL);
-#else
-	vq_callback_t *callbacks[VB_NR_VQS] = {
-		[VB_VQ_INFLATE] = vb_dev_ack,
-		[VB_VQ_DEFLATE] = vb_dev_ack,
-		[VB_VQ_STATS] = vb_stats_request,
-		[VB_VQ_REPORTING] = vb_dev_ack,
-	};
-	const char *names[VB_NR_VQS] = {
-		[VB_VQ_INFLATE] = "inflate",
-		[VB_VQ_DEFLATE] = "deflate",
-		[VB_VQ_STATS] = stats,
-		[VB_VQ_REPORTING] = reporting,
-	};
-
-	return virtio_find_vqs(d->vdev, VB_NR_VQS, d->vqs, callbacks, names, NULL);
-#endif
+	return vmlab_virtio_find_vqs(d->vdev, VB_NR_VQS, d->vqs, info, NULL);
 }
 
 /* vb_switch_mode() callbacks: the balloon is empty and its worker stopped. */
 static void vb_publish(void *arg)
 {
 	struct vb_dev *d = arg;
+	struct vb_dev *old;
 
+	mutex_lock(&vb_reporting_lock);
+	old = vb_attached;
+	/* Outside vb_dev_lock: see vb_reporting_lock. */
+	if (old)
+		vb_reporting_apply(old, false);
 	mutex_lock(&vb_dev_lock);
 	/* Leaving: the host sees an empty balloon before the device resets. */
-	if (vb_attached) {
-		vb_reporting_apply(vb_attached, false);
-		vb_dev_write_actual(vb_attached, 0);
-	}
+	if (old)
+		vb_dev_write_actual(old, 0);
 	WRITE_ONCE(vb_attached, d);
+	/* Arriving: whatever an earlier driver left there, it is empty. */
+	if (d)
+		vb_dev_write_actual(d, 0);
+	mutex_unlock(&vb_dev_lock);
 	/* Failing is not fatal: the balloon works without it, and says why. */
 	if (d)
 		vb_reporting_apply(d, vb_reporting_wanted);
-	mutex_unlock(&vb_dev_lock);
+	mutex_unlock(&vb_reporting_lock);
 }
 
 /* No more work from the callbacks, and none running. */

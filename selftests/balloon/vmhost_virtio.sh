@@ -8,9 +8,9 @@
 # targets and checks, from the host, that query-balloon converges on each
 # target and that QEMU's resident memory drops by what the balloon took:
 #
-#   virtio_balloon takes 256 MiB (the reference: RSS drop, query-balloon);
-#   the device switches to vmlab_balloon (status mode virtio), which
-#   refuses local targets (EBUSY), takes the host's 256 MiB, reporting
+#   the device switches from virtio_balloon to vmlab_balloon (status mode
+#   virtio), which refuses local targets (EBUSY), takes 128 MiB of the
+#   512 MiB guest at the host's target, reporting
 #   every page in batches (RSS drop, query-balloon);
 #   the guest kselftest balloon/virtio_test runs with the device bound:
 #   unbind/bind cycles while inflated return every page, the switch to
@@ -18,7 +18,7 @@
 #   the host gives everything back (query-balloon at full RAM);
 #   a host target beyond what the guest can spare stops in state reserve
 #   (no DEFLATE_ON_OOM: host_reserve_pages) or retrying, with no OOM kill;
-#   unloading with 256 MiB inflated returns every page and tells the host.
+#   unloading with 128 MiB inflated returns every page and tells the host.
 #
 #   selftests/balloon/vmhost_virtio.sh [--kernel debian-6.1]
 #
@@ -30,8 +30,8 @@ KERNEL=debian-6.1
 VMTEST=tools/vmtest/vmtest
 WORK=$(mktemp -d /tmp/vmlab-vballoon.XXXXXX)
 QMP=$WORK/qmp.sock
-MEM_MB=1024
-TAKE_MB=256
+MEM_MB=512
+TAKE_MB=128
 # RSS must drop by at least this share of what the balloon took: the rest
 # is noise from the guest's own allocations while it runs.
 RSS_SHARE_PCT=90
@@ -39,19 +39,11 @@ RSS_SHARE_PCT=90
 # in between but for the shell polling its files.
 STATS_SLACK_MB=16
 # Free page reporting must give the host back at least this much of the
-# memory the guest touched and freed (about 500 MiB with 256 MiB ballooned).
-FPR_MIN_MB=256
-passed=0 failed=0 n=0
+# memory the guest touched and freed (about 250 MiB with 128 MiB ballooned).
+FPR_MIN_MB=128
 follower=
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1)); echo "ok $n $2"
-	else
-		failed=$((failed + 1)); echo "not ok $n $2"
-	fi
-}
+# shellcheck source=tools/vmtest/vmhost_tap.sh
+. tools/vmtest/vmhost_tap.sh
 
 cleanup() {
 	[ -n "$follower" ] && kill "$follower" 2>/dev/null
@@ -67,7 +59,7 @@ D=/sys/kernel/debug/vmlab/balloon
 MEM_MB=__MEM__
 TAKE_MB=__TAKE__
 TAKE=$((TAKE_MB * 256))
-vh() { echo "VH-RESULT $*"; }
+vh() { echo "VH-RESULT $* t=$(cut -d" " -f1 /proc/uptime)"; }
 st() { sed -n "s/^$1 //p" $D/status 2>/dev/null; }
 stat() { sed -n "s/^$1 //p" $D/stats 2>/dev/null; }
 vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -97,10 +89,12 @@ wait_actual() {
 	done
 	return 1
 }
-wait_vmstat() {
-	local i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		[ "$(vm $1)" -ge "$2" ] && return 0
+# wait_state STATE...: until status shows one of them (at most 600 s)
+wait_state() {
+	local i=0 s w
+	while [ $i -lt 6000 ]; do
+		s=$(st state)
+		for w in "$@"; do [ "$s" = "$w" ] && return 0; done
 		usleep 100000; i=$((i + 1))
 	done
 	return 1
@@ -123,20 +117,8 @@ for d in /sys/bus/virtio/devices/*; do
 done
 vh "device dev=$dev driver=$(driver_of $dev)"
 
-# virtio_balloon first: the reference.
-touch_free
-probe touched_virtio
-i0=$(vm balloon_inflate)
-qmp $(((MEM_MB - TAKE_MB) * 1048576))
-wait_vmstat balloon_inflate $((i0 + TAKE)) 300
-vh "virtio_inflated rc=$? pages=$(($(vm balloon_inflate) - i0))"
-probe virtio_inflated
-d0=$(vm balloon_deflate)
-qmp $((MEM_MB * 1048576))
-wait_vmstat balloon_deflate $((d0 + TAKE)) 300
-vh "virtio_deflated rc=$?"
-
-# The documented switch.
+# The documented switch, from virtio_balloon (loaded at boot).  What
+# virtio_balloon itself returns to the host is tools/bench/balloon.sh's.
 drv=$(driver_of $dev)
 [ -n "$drv" ] && echo $dev > /sys/bus/virtio/drivers/$drv/unbind
 echo $dev > /sys/bus/virtio/drivers/vmlab_balloon/bind
@@ -171,12 +153,7 @@ probe vmlab_deflated
 k0=$(vm oom_kill)
 f0=$(stat alloc_failures)
 qmp 1048576
-i=0
-while [ $i -lt 6000 ]; do
-	s=$(st state)
-	[ "$s" = reserve ] || [ "$s" = retrying ] && break
-	usleep 100000; i=$((i + 1))
-done
+wait_state reserve retrying
 vh "beyond state=$(st state) target=$(st target_pages) actual=$(cat $D/actual_pages) failed_at=$(st failed_at_pages) ram=$(awk '$1 == "MemTotal:" { print $2 / 4 }' /proc/meminfo) kills=$(($(vm oom_kill) - k0)) alloc_failures=$(($(stat alloc_failures) - f0))"
 sleep 3
 vh "beyond_after kills=$(($(vm oom_kill) - k0)) state=$(st state)"
@@ -197,8 +174,10 @@ done
 vh "unplugged gone=$([ -e /sys/bus/virtio/devices/$dev ] && echo 0 || echo 1) deflated=$(($(vm balloon_deflate) - d0)) actual=$(cat $D/actual_pages) mode=$(st mode)"
 i=0 dev=
 while [ -z "$dev" ] && [ $i -lt 1200 ]; do
+	# [ -e ] first: with no device yet the glob stays a literal '*', which
+	# expands again, to the device that appears meanwhile, in $d/device.
 	for d in /sys/bus/virtio/devices/*; do
-		[ "$(cat $d/device 2>/dev/null)" = 0x0005 ] && [ -e $d/driver ] && dev=${d##*/}
+		[ -e "$d" ] && [ "$(cat "$d/device")" = 0x0005 ] && [ -e "$d/driver" ] && dev=${d##*/}
 	done
 	usleep 100000; i=$((i + 1))
 done
@@ -223,12 +202,8 @@ echo 0 > $D/free_page_reporting
 # Beyond RAM again, and a 64 MiB allocation (dd's buffer) that only the
 # OOM notifier can serve.
 qmp 1048576
-i=0
-while [ $i -lt 6000 ]; do
-	s=$(st state)
-	[ "$s" = retrying ] || [ "$s" = backoff ] && break
-	usleep 100000; i=$((i + 1))
-done
+wait_state retrying backoff
+s=$(st state)
 k0=$(vm oom_kill) e0=$(stat oom_events) m0=$(stat host_deflate_msgs) a0=$(cat $D/actual_pages)
 dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null
 vh "deflate_on_oom rc=$? state_before=$s kills=$(($(vm oom_kill) - k0)) oom_events=$(($(stat oom_events) - e0)) msgs=$(($(stat host_deflate_msgs) - m0)) actual_before=$a0"
@@ -251,9 +226,12 @@ GUEST=${GUEST//__TAKE__/$TAKE_MB}
 # The host side: follow the guest's log, send targets, answer probes.  Each
 # probe waits up to 60 s for query-balloon to show the last target, then
 # records it and QEMU's VmRSS in $WORK/probes.
-python3 - "$WORK/vm/tests.log" "$QMP" "$WORK/probes" "$MEM_MB" "$FPR_MIN_MB" <<'PEOF' &
+python3 - "$WORK/vm/tests.log" "$QMP" "$WORK/probes" "$MEM_MB" "$FPR_MIN_MB" "$WORK/vm-done" <<'PEOF' &
 import json, os, socket, subprocess, sys, time
 log, sock_path, out, mem_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+# Created once vmtest has returned: a guest that timed out never prints
+# VMTEST DONE, and the rest of its log is read by then.
+vm_done = sys.argv[6]
 deadline = time.time() + 3600
 qmp = None
 last = mem_mb << 20
@@ -302,13 +280,17 @@ def rss_kb():
     return -1
 
 
-while not os.path.exists(log) and time.time() < deadline:
+while not os.path.exists(log) and not os.path.exists(vm_done) and time.time() < deadline:
     time.sleep(0.2)
+if not os.path.exists(log):
+    sys.exit(0)
 with open(log, errors='replace') as f, open(out, 'w') as res:
     part = ''
     while time.time() < deadline:
         part += f.readline()
         if not part.endswith('\n'):
+            if os.path.exists(vm_done):
+                break
             time.sleep(0.05)  # a line the guest is still writing
             continue
         line, part = part, ''
@@ -372,11 +354,12 @@ PEOF
 follower=$!
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..18"
 "$VMTEST" --kernel "$KERNEL" --modules balloon --no-kunit --balloon --qmp "$QMP" \
-	--mem ${MEM_MB}M --append '' --log "$WORK/vm" --cmd-timeout 2400 --quiet \
+	--mem ${MEM_MB}M --append '' --log "$WORK/vm" --cmd-timeout 1200 --quiet \
 	--cmd "$GUEST" > "$WORK/vm.out" 2>&1
 vm_rc=$?
+: > "$WORK/vm-done"
 wait "$follower" 2>/dev/null
 follower=
 sed -n 's/^VH-RESULT /# /p' "$WORK/vm/tests.log"
@@ -400,12 +383,6 @@ rss_drop() {
 }
 min_drop=$((TAKE_MB * RSS_SHARE_PCT / 100))
 
-converged virtio_inflated
-ok $? "virtio_balloon: query-balloon converges on $((1024 - TAKE_MB)) MiB"
-d=$(rss_drop touched_virtio virtio_inflated)
-[ -n "$d" ] && [ "$d" -ge $min_drop ]
-ok $? "virtio_balloon: QEMU RSS dropped ${d:-?} MiB (>= $min_drop)"
-
 r=$(res bound)
 [ "$(field "$r" rc)" = 0 ] && [ "$(field "$r" mode)" = virtio ] &&
 	[ "$(field "$r" driver)" = vmlab_balloon ]
@@ -420,7 +397,7 @@ r=$(res vmlab_inflated)
 	[ "$(field "$r" msgs)" -ge $((TAKE_MB * 256 / 256)) ]
 ok $? "vmlab_balloon: reaches the host's target, every page reported ($r)"
 converged vmlab_inflated
-ok $? "vmlab_balloon: query-balloon converges on $((1024 - TAKE_MB)) MiB"
+ok $? "vmlab_balloon: query-balloon converges on $((MEM_MB - TAKE_MB)) MiB"
 d=$(rss_drop touched_vmlab vmlab_inflated)
 [ -n "$d" ] && [ "$d" -ge $min_drop ]
 ok $? "vmlab_balloon: QEMU RSS dropped ${d:-?} MiB (>= $min_drop)"
@@ -494,5 +471,4 @@ if [ $failed -ne 0 ]; then
 fi
 [ $vm_rc -eq 0 ]
 ok $? "vmtest: the VM run itself passed (no splat, no leak, clean unload)"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+tap_done

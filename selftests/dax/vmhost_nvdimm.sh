@@ -19,17 +19,9 @@ IMG=$WORK/nvdimm.img
 SIZE=128M
 LOG="-s 0x6000000"		# a 96 MiB log at offset 0
 ACKS_BEFORE_KILL=2000
-passed=0 failed=0 n=0
 vm_pid=
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		passed=$((passed + 1)); echo "ok $n $2"
-	else
-		failed=$((failed + 1)); echo "not ok $n $2"
-	fi
-}
+# shellcheck source=tools/vmtest/vmhost_tap.sh
+. tools/vmtest/vmhost_tap.sh
 
 cleanup() {
 	[ -n "$vm_pid" ] && kill "$vm_pid" 2>/dev/null
@@ -86,5 +78,4 @@ got=$(sed -n 's/^records \([0-9]*\), bad 0$/\1/p' "$WORK/boot2/tests.log" | head
 ok $? "boot 2: ${got:-no} intact records >= $((last + 1)) acknowledged"
 [ $failed -ne 0 ] && tail -30 "$WORK/boot2.out" | sed 's/^/# /'
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+tap_done

@@ -41,6 +41,23 @@ static void make_durable(unsigned long first, unsigned long n)
 }
 
 /*
+ * What a read of the device may fail with under the soak: EFAULT when a
+ * page of the user's buffer cannot be faulted in (see read_fully()),
+ * ENOMEM and EINTR under fault injection.
+ */
+static const int read_errors[] = { EFAULT, ENOMEM, EINTR, 0 };
+
+static bool is_read_error(int err)
+{
+	const int *e;
+
+	for (e = read_errors; *e; e++)
+		if (*e == err)
+			return true;
+	return false;
+}
+
+/*
  * pread() until @len bytes are in, as read(2) may stop short: the device
  * copies out through a bounce page and stops at a page of the user's
  * buffer that cannot be faulted in, under the soak's memory pressure and
@@ -59,7 +76,7 @@ static ssize_t read_fully(void *buf, size_t len)
 			done += n;
 			continue;
 		}
-		if (n == 0 || (errno != EFAULT && errno != ENOMEM && errno != EINTR))
+		if (n == 0 || !is_read_error(errno))
 			break;
 		failures++;
 	}
@@ -79,7 +96,7 @@ static void verify_window(void)
 	n = pread(dax.fd, buf, len, 0);
 	if (n < 0) {
 		/* EFAULT: the buffer's first page could not be faulted in. */
-		op_fail(OP_DAX_READ, errno, (const int[]){ EFAULT, ENOMEM, EINTR, 0 });
+		op_fail(OP_DAX_READ, errno, read_errors);
 	} else {
 		op_ok(OP_DAX_READ);
 		lost = compare_bytes(buf, dax.shadow, n);
@@ -178,7 +195,7 @@ static void dax_read(struct rng *r)
 	n = pread(dax.fd, buf, len, off);
 	if (n < 0) {
 		/* EFAULT: as in read_fully(). */
-		op_fail(OP_DAX_READ, errno, (const int[]){ EFAULT, ENOMEM, EINTR, 0 });
+		op_fail(OP_DAX_READ, errno, read_errors);
 	} else {
 		op_ok(OP_DAX_READ);
 		lost = compare_bytes(buf, dax.shadow + off, n);

@@ -129,6 +129,48 @@ static inline int vmlab_balloon_migrated(struct balloon_dev_info *b_dev_info,
 #endif
 
 /*
+ * 6.11: virtio_find_vqs() takes one struct virtqueue_info per queue (name,
+ * callback, ctx) instead of parallel callback and name arrays.  Older
+ * kernels: the same struct, unpacked into those arrays for
+ * virtio_find_vqs_ctx().  vmlab_virtio_find_vqs() is the new form on
+ * every kernel.
+ */
+#include <linux/virtio_config.h>
+
+#ifdef VMLAB_HAVE_VIRTQUEUE_INFO
+#define vmlab_virtio_find_vqs virtio_find_vqs
+#else
+struct virtqueue_info {
+	const char *name;
+	vq_callback_t *callback;
+	bool ctx;
+};
+
+/* The most queues vmlab_virtio_find_vqs() finds at once (the balloon: 4). */
+#define VMLAB_VIRTIO_MAX_VQS 8
+
+static inline int vmlab_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+					struct virtqueue *vqs[],
+					struct virtqueue_info vqs_info[],
+					struct irq_affinity *desc)
+{
+	vq_callback_t *callbacks[VMLAB_VIRTIO_MAX_VQS];
+	const char *names[VMLAB_VIRTIO_MAX_VQS];
+	bool ctx[VMLAB_VIRTIO_MAX_VQS];
+	unsigned int i;
+
+	if (WARN_ON_ONCE(nvqs > VMLAB_VIRTIO_MAX_VQS))
+		return -EINVAL;
+	for (i = 0; i < nvqs; i++) {
+		callbacks[i] = vqs_info[i].callback;
+		names[i] = vqs_info[i].name;
+		ctx[i] = vqs_info[i].ctx;
+	}
+	return virtio_find_vqs_ctx(vdev, nvqs, vqs, callbacks, names, ctx, desc);
+}
+#endif
+
+/*
  * 6.14: kthread_create_worker() leaves the thread unstarted and
  * kthread_run_worker() starts it; before, kthread_create_worker() started
  * it, so it is the older kernels' kthread_run_worker().

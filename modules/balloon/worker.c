@@ -437,6 +437,23 @@ static void vb_enter_pause(void)
 }
 
 /* One inflation step; returns the delay before the next one, in jiffies. */
+/*
+ * What the guest could still give without the OOM killer: MemAvailable,
+ * plus the anonymous memory that reclaim could swap out, which
+ * MemAvailable leaves out.  Without the swap term a guest with swap and a
+ * busy workload stopped short of a host target it could reach by swapping
+ * (tools/bench/balloon.sh: 650 MiB of 1 GiB, swap almost empty), since
+ * nothing else made reclaim run.
+ */
+static u64 vb_spare_pages(void)
+{
+	long anon = global_node_page_state(NR_ACTIVE_ANON) +
+		    global_node_page_state(NR_INACTIVE_ANON);
+
+	return max(si_mem_available(), 0L) +
+	       max(min(anon, get_nr_swap_pages()), 0L);
+}
+
 static unsigned long vb_inflate_step(unsigned long want)
 {
 	struct vb_pace_params p = {
@@ -472,13 +489,13 @@ static unsigned long vb_inflate_step(unsigned long want)
 	}
 	/*
 	 * A guest that may not take pages back under pressure (virtio mode
-	 * without DEFLATE_ON_OOM) keeps host_reserve_pages available: the
+	 * without DEFLATE_ON_OOM) keeps host_reserve_pages spare: the
 	 * balloon's own allocations never invoke the OOM killer, but a host
 	 * target beyond what the guest can spare would leave nothing for the
 	 * next fork, and nothing the OOM notifier may give back.
 	 */
 	if (!vb_virtio_may_deflate_on_pressure()) {
-		avail = max(si_mem_available(), 0L);
+		avail = vb_spare_pages();
 		reserve = vb_tunable(VB_T_HOST_RESERVE);
 		if (avail <= reserve) {
 			WRITE_ONCE(vb.failed_at, atomic_long_read(&vb.actual));

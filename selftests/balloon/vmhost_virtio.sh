@@ -25,9 +25,8 @@
 # Prints TAP and a final "N passed, N failed" line; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-KERNEL=debian-6.1
-[ "${1:-}" = --kernel ] && KERNEL=$2
-VMTEST=tools/vmtest/vmtest
+# shellcheck source=tools/vmtest/vmhost_lib.sh
+. tools/vmtest/vmhost_lib.sh
 WORK=$(mktemp -d /tmp/vmlab-vballoon.XXXXXX)
 QMP=$WORK/qmp.sock
 MEM_MB=512
@@ -42,8 +41,6 @@ STATS_SLACK_MB=16
 # memory the guest touched and freed (about 250 MiB with 128 MiB ballooned).
 FPR_MIN_MB=128
 follower=
-# shellcheck source=tools/vmtest/vmhost_tap.sh
-. tools/vmtest/vmhost_tap.sh
 
 cleanup() {
 	[ -n "$follower" ] && kill "$follower" 2>/dev/null
@@ -227,7 +224,9 @@ GUEST=${GUEST//__TAKE__/$TAKE_MB}
 # probe waits up to 60 s for query-balloon to show the last target, then
 # records it and QEMU's VmRSS in $WORK/probes.
 python3 - "$WORK/vm/tests.log" "$QMP" "$WORK/probes" "$MEM_MB" "$FPR_MIN_MB" "$WORK/vm-done" <<'PEOF' &
-import json, os, socket, subprocess, sys, time
+import os, subprocess, sys, time
+sys.path.insert(0, 'tools/vmtest')
+from qmp_client import Qmp
 log, sock_path, out, mem_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 # Created once vmtest has returned: a guest that timed out never prints
 # VMTEST DONE, and the rest of its log is read by then.
@@ -244,23 +243,10 @@ STATS = {'total': 'stat-total-memory', 'free': 'stat-free-memory',
 
 
 def connect():
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock_path)
-    f = s.makefile('rw')
-    f.readline()
-    ask(f, 'qmp_capabilities')
+    q = Qmp(sock_path)
     # The device returns the stats buffer every second from now on.
-    ask(f, 'qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
-    return f
-
-
-def ask(f, cmd, **arguments):
-    f.write(json.dumps({'execute': cmd, 'arguments': arguments}) + '\n')
-    f.flush()
-    while True:
-        reply = json.loads(f.readline())
-        if 'return' in reply or 'error' in reply:
-            return reply
+    q.ask('qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
+    return q
 
 
 def rss_kb():
@@ -299,24 +285,24 @@ with open(log, errors='replace') as f, open(out, 'w') as res:
         if line.startswith('VH-QMP '):
             qmp = qmp or connect()
             last = int(line.split()[1])
-            r = ask(qmp, 'balloon', value=last)
+            r = qmp.ask('balloon', value=last)
             print('qmp balloon', last, r, file=sys.stderr)
         elif line.startswith('VH-REPLUG'):
             # Replace the device by one that offers DEFLATE_ON_OOM: the
             # guest ejects the old one (ACPI hotplug), then the new one
             # can be added under the same id.
             qmp = qmp or connect()
-            print('qmp device_del', ask(qmp, 'device_del', id='balloon0'), file=sys.stderr)
+            print('qmp device_del', qmp.ask('device_del', id='balloon0'), file=sys.stderr)
             t0 = time.time()
             while time.time() - t0 < 120:
-                r = ask(qmp, 'device_add', driver='virtio-balloon-pci', id='balloon0',
+                r = qmp.ask('device_add', driver='virtio-balloon-pci', id='balloon0',
                         **{'deflate-on-oom': True, 'free-page-reporting': True})
                 if 'return' in r:
                     break
                 time.sleep(0.5)
             print('qmp device_add', r, file=sys.stderr)
-            ask(qmp, 'qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
-            ask(qmp, 'balloon', value=last)
+            qmp.ask('qom-set', path=DEV, property='guest-stats-polling-interval', value=1)
+            qmp.ask('balloon', value=last)
         elif line.startswith('VH-PROBE '):
             qmp = qmp or connect()
             words = line.split()
@@ -324,7 +310,7 @@ with open(log, errors='replace') as f, open(out, 'w') as res:
             want = int(words[2]) if len(words) > 2 else min(last, mem_mb << 20)
             actual, t0 = None, time.time()
             while time.time() - t0 < 60:
-                r = ask(qmp, 'query-balloon').get('return', {})
+                r = qmp.ask('query-balloon').get('return', {})
                 actual = r.get('actual')
                 if actual == want:
                     break
@@ -339,7 +325,7 @@ with open(log, errors='replace') as f, open(out, 'w') as res:
                 # A report newer than the probe: two updates after it.
                 seen, t0 = [], time.time()
                 while time.time() - t0 < 30 and len(set(seen)) < 3:
-                    gs = ask(qmp, 'qom-get', path=DEV, property='guest-stats').get('return', {})
+                    gs = qmp.ask('qom-get', path=DEV, property='guest-stats').get('return', {})
                     seen.append(gs.get('last-update'))
                     time.sleep(0.5)
                 st = gs.get('stats', {})
@@ -349,7 +335,7 @@ with open(log, errors='replace') as f, open(out, 'w') as res:
             res.write(f'{name} actual={actual} want={want} rss_kb={rss[name]}{extra}\n')
             res.flush()
             # The answer: the same target again (a config change the guest counts).
-            ask(qmp, 'balloon', value=last)
+            qmp.ask('balloon', value=last)
 PEOF
 follower=$!
 

@@ -11,17 +11,14 @@
 # Prints TAP and a final "N passed, N failed" line; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-KERNEL=debian-6.1
-[ "${1:-}" = --kernel ] && KERNEL=$2
-VMTEST=tools/vmtest/vmtest
+# shellcheck source=tools/vmtest/vmhost_lib.sh
+. tools/vmtest/vmhost_lib.sh
 WORK=$(mktemp -d /tmp/vmlab-nvdimm.XXXXXX)
 IMG=$WORK/nvdimm.img
 SIZE=128M
 LOG="-s 0x6000000"		# a 96 MiB log at offset 0
 ACKS_BEFORE_KILL=2000
 vm_pid=
-# shellcheck source=tools/vmtest/vmhost_tap.sh
-. tools/vmtest/vmhost_tap.sh
 
 cleanup() {
 	[ -n "$vm_pid" ] && kill "$vm_pid" 2>/dev/null

@@ -18,11 +18,13 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'vmtest'))
+from qmp_client import Qmp  # noqa: E402
 
 GIB_KB = 1 << 20
 SAMPLE_S = 0.1
@@ -111,22 +113,6 @@ def follow(log, sock_path, outdir, mem_mb, take_mb):
     sampler = Sampler(sock_path, os.path.join(outdir, 'rss.tsv'))
     qmp = None
 
-    def connect():
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(sock_path)
-        f = s.makefile('rw')
-        f.readline()
-        ask(f, 'qmp_capabilities')
-        return f
-
-    def ask(f, cmd, **arguments):
-        f.write(json.dumps({'execute': cmd, 'arguments': arguments}) + '\n')
-        f.flush()
-        while True:
-            reply = json.loads(f.readline())
-            if 'return' in reply or 'error' in reply:
-                return reply
-
     while not os.path.exists(log) and time.time() < deadline:
         time.sleep(0.2)
     cur = {}
@@ -145,12 +131,12 @@ def follow(log, sock_path, outdir, mem_mb, take_mb):
             if not w or not w[0].startswith('BENCH-'):
                 continue
             if qmp is None and w[0] in ('BENCH-START', 'BENCH-QMP'):
-                qmp = connect()
+                qmp = Qmp(sock_path)
                 sampler.start()
             if w[0] == 'BENCH-START':
                 _, rss0 = sampler.now()
                 t0 = time.monotonic()
-                r = ask(qmp, 'balloon', value=int(w[2]))
+                r = qmp.ask('balloon', value=int(w[2]))
                 cur = {'name': w[1], 't0': t0, 'rss0_kb': rss0,
                        'ram0_kb': ram_rss_kb(sampler.pid, mem_mb << 10)}
                 print('qmp balloon', w[1], w[2], r, file=sys.stderr)
@@ -177,7 +163,7 @@ def follow(log, sock_path, outdir, mem_mb, take_mb):
                 res.flush()
                 cur = {}
             elif w[0] == 'BENCH-QMP':
-                r = ask(qmp, 'balloon', value=int(w[1]))
+                r = qmp.ask('balloon', value=int(w[1]))
                 print('qmp balloon', w[1], r, file=sys.stderr)
     sampler.stop = True
 

@@ -29,12 +29,13 @@
 #                          [--cpu MODEL] [--append ARGS] [--reserve PAGES|default]
 #
 # --reserve PAGES sets vmlab_balloon's host_reserve_pages (default: the
-# module's, RAM/64).  QEMU's device has no DEFLATE_ON_OOM, so under the
-# workload vmlab_balloon stalls at about 650 MiB of the 1 GiB target
-# (failed_at_pages set, no alloc failure, swap free; the MemAvailable -
-# host_reserve_pages cap) until the 120 s wait ends, while
-# virtio_balloon swaps to reach it; with --reserve 0 it reaches the target
-# but the workload is OOM-killed (swap full), every time (2026-12-02).
+# module's, RAM/64).  QEMU's device has no DEFLATE_ON_OOM, so the reserve
+# is what keeps the workload alive: with --reserve 0 the balloon took the
+# guest's last swap and the workload was OOM-killed in every vmlab phase
+# (2026-12-02).  When the reserve counted MemAvailable alone, vmlab_balloon
+# stalled under the workload at about 650 MiB of the 1 GiB target with its
+# swap almost empty; it now counts swappable anonymous memory too
+# (Documentation/balloon.rst, "A target beyond RAM").
 #
 # Exits 0 when every target passes, 1 when one fails.
 

@@ -397,6 +397,20 @@ fetch_debug_sid() {
 	echo "$dir"
 }
 
+# One kernels.sh at a time changes the cache: two builds of one kernel
+# (a make check stage and a hand run) share its build directory, and one
+# re-extracting the source under the other broke it (2026-12-02).  A
+# cached kernel is found at once, so the wait is only ever for a build.
+case ${1:-} in
+source|fetch)
+	mkdir -p "$CACHE"
+	exec 9> "$CACHE/.kernels.lock"
+	if ! flock -n 9; then
+		log "waiting for another kernels.sh (a build) to finish"
+		flock 9
+	fi ;;
+esac
+
 case ${1:-} in
 deps)	deps ;;
 source)

@@ -245,7 +245,6 @@ FIXTURE_TEARDOWN(balloon)
 	EXPECT_EQ(0, wait_actual(0, 60));
 }
 
-/* Touch @mb MiB of anonymous memory in a child; its exit status. */
 /* In a child: @len bytes of anonymous memory, every page touched, or exit 2. */
 static inline char *child_anon_touched(size_t len)
 {
@@ -260,6 +259,68 @@ static inline char *child_anon_touched(size_t len)
 	return p;
 }
 
+/*
+ * A child holding @len bytes of anonymous memory with every other page
+ * freed: single free pages between used ones, which is where balloon
+ * pages must sit for compaction to move them.  It waits until
+ * holes_release(), so the balloon can fill the holes first.
+ */
+struct holes {
+	pid_t pid;
+	int ready[2];
+	int go[2];
+};
+
+static inline void holes_close(struct holes *h)
+{
+	close(h->ready[0]);
+	close(h->ready[1]);
+	close(h->go[0]);
+	close(h->go[1]);
+}
+
+/* 0 once the child has made its holes, else -1. */
+static inline int holes_make(struct holes *h, size_t len)
+{
+	char c;
+
+	if (pipe(h->ready))
+		return -1;
+	if (pipe(h->go)) {
+		close(h->ready[0]);
+		close(h->ready[1]);
+		return -1;
+	}
+	h->pid = fork();
+	if (h->pid < 0) {
+		holes_close(h);
+		return -1;
+	}
+	if (h->pid == 0) {
+		char *p = child_anon_touched(len);
+		size_t i;
+
+		for (i = 0; i < len; i += 8192)
+			madvise(p + i, 4096, MADV_DONTNEED);
+		if (write(h->ready[1], "r", 1) != 1 || read(h->go[0], &c, 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
+}
+
+/* The child exits and frees the rest; its exit status, or -1. */
+static inline int holes_release(struct holes *h)
+{
+	int status = -1;
+
+	if (write(h->go[1], "g", 1) != 1 || waitpid(h->pid, &status, 0) != h->pid)
+		status = -1;
+	holes_close(h);
+	return status;
+}
+
+/* Touch @mb MiB of anonymous memory in a child; its exit status. */
 static inline int child_touch(long mb)
 {
 	pid_t pid = fork();

@@ -124,10 +124,8 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 	uint64_t inf0 = vmstat("balloon_inflate"), def0 = vmstat("balloon_deflate");
 	uint64_t fill, n, moved, free = meminfo_pages("MemFree");
 	const size_t len = 256UL << 20;
-	int ready[2], go[2], status;
-	char st[1024], c;
-	pid_t pid;
-	size_t i;
+	struct holes holes;
+	char st[1024];
 
 	if (access("/proc/sys/vm/compact_memory", W_OK))
 		SKIP(return, "no /proc/sys/vm/compact_memory");
@@ -138,29 +136,10 @@ TEST_F_TIMEOUT(balloon, compaction_moves_pages_without_loss, 240)
 	ASSERT_EQ(0, vmlab_write(M, "guard", "0"));
 	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", fill));
 	ASSERT_EQ(0, wait_actual(fill, 120));
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char *p = child_anon_touched(len);
-
-		for (i = 0; i < len; i += 8192)
-			madvise(p + i, 4096, MADV_DONTNEED);
-		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(3);
-		_exit(0);
-	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, holes_make(&holes, len));
 	ASSERT_EQ(0, vmlab_write_u64(M, "target_pages", fill + n));
 	EXPECT_EQ(0, wait_actual(fill + n, 120));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, status);
-	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
+	EXPECT_EQ(0, holes_release(&holes));
 
 	moved = compact_moves();
 	ASSERT_NE(UINT64_MAX, moved);

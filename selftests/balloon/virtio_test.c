@@ -7,6 +7,8 @@
  * re-inflates to the host's target in batches; the device moves to
  * virtio_balloon and back.
  *
+ * Compaction moves pages of a bound balloon and tells the host of each.
+ *
  * The tests that need a bound device and a host target SKIP without them:
  * selftests/balloon/vmhost_virtio.sh boots a VM with a virtio-balloon
  * device, binds it to vmlab_balloon and sets a target over QMP first.
@@ -293,6 +295,50 @@ TEST_F_TIMEOUT(vio, switch_to_virtio_balloon_and_back, 600)
 	EXPECT_TRUE(mode_is("virtio"));
 	ASSERT_EQ(0, wait_host_target(300));
 	EXPECT_EQ(host, actual());
+}
+
+/*
+ * Compaction in virtio mode: every balloon page it moves is reported as
+ * a migration (the new page inflated, then the old one deflated, one
+ * host_migrations each), the balloon's size stays the host's target, and
+ * no message fails.  Compaction moves balloon pages only where they sit
+ * between free pages, so the layout is made as pressure_test's compaction
+ * test makes it, with the host's target in place of a local one: unbound,
+ * a child takes all free memory but half the target and 16 MiB, and frees
+ * every other page; bound again, the balloon takes the free blocks, then
+ * single pages from those holes; the child exits.
+ */
+TEST_F_TIMEOUT(vio, compaction_moves_pages_and_tells_host, 600)
+{
+	const char *why = no_host_target(self->dev);
+	uint64_t host, free, mig0, ours0, moved;
+	struct holes holes;
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (access("/proc/sys/vm/compact_memory", W_OK))
+		SKIP(return, "no /proc/sys/vm/compact_memory");
+	ASSERT_EQ(0, wait_host_target(300));
+	host = target();
+	ASSERT_EQ(0, driver_op("vmlab_balloon", "unbind", self->dev));
+	free = meminfo_pages("MemFree");
+	ASSERT_LT(host + 4096, free);
+	ASSERT_EQ(0, holes_make(&holes, (free - host / 2 - 4096) * 4096));
+	EXPECT_EQ(0, driver_op("vmlab_balloon", "bind", self->dev));
+	EXPECT_EQ(0, wait_host_target(300));
+	EXPECT_EQ(0, holes_release(&holes));
+	ASSERT_TRUE(mode_is("virtio"));
+
+	mig0 = stat_of("host_migrations");
+	ours0 = stat_of("migrated_pages");
+	ASSERT_EQ(0, vmlab_write_path("/proc/sys/vm/compact_memory", "1\n", 2));
+	moved = stat_of("migrated_pages") - ours0;
+	TH_LOG("compaction migrated %llu of %llu balloon pages",
+	       (unsigned long long)moved, (unsigned long long)host);
+	EXPECT_LT(0ULL, moved);
+	EXPECT_EQ(moved, stat_of("host_migrations") - mig0);
+	EXPECT_EQ(host, actual());
+	EXPECT_EQ(0ULL, stat_of("host_errors"));
 }
 
 TEST_HARNESS_MAIN

@@ -8,7 +8,7 @@
 #
 #   selftests/dax/vmhost_nvdimm.sh [--kernel debian-6.1]
 #
-# Prints TAP and a final "N passed, N failed" line; exits non-zero on failure.
+# Prints TAP and a final "N passed, N failed, N skipped" line; exits non-zero on failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tools/vmtest/vmhost_lib.sh

@@ -287,13 +287,21 @@ def report(outdir, guest_log, take_mb, rst_out=None):
         print('  '.join(c.ljust(w) for c, w in zip(t, widths)))
 
     # The targets.
+    # (verdict, text, counted): the anchor's own figure is printed with a
+    # verdict, but vmlab_balloon's exit status cannot depend on it.
     checks = []
-    drv = [r for r in rows.values()]
-    ok = all(r['drop_min'] >= 0.95 for r in drv)
-    short = ', '.join('%s %.3f' % (r['label'], r['drop_min']) for r in drv
-                      if r['drop_min'] < 0.95)
-    checks.append((ok, 'both drivers return >= 0.95 GiB to the host (least RSS drop %.3f GiB%s)'
-                   % (min(r['drop_min'] for r in drv), '; short: ' + short if short else '')))
+    for who, counted in (('vmlab', True), ('virtio_balloon', False)):
+        drv = [r for r in rows.values() if r['label'].startswith(who)]
+        if not drv:
+            continue
+        ok = all(r['drop_min'] >= 0.95 for r in drv)
+        short = ', '.join('%s %.3f' % (r['label'], r['drop_min']) for r in drv
+                          if r['drop_min'] < 0.95)
+        checks.append((ok, '%s returns >= 0.95 GiB to the host in every round (least RSS drop '
+                       '%.3f GiB%s)%s' % (who, min(r['drop_min'] for r in drv),
+                                          '; short: ' + short if short else '',
+                                          '' if counted else ' [the anchor: not counted]'),
+                       counted))
     base = rows.get('virtio-idle')
     for n in ('noguard-idle', 'guard-idle'):
         r = rows.get(n)
@@ -302,7 +310,7 @@ def report(outdir, guest_log, take_mb, rst_out=None):
             checks.append((ok, 'idle: %s at least as fast as virtio_balloon to RSS -1 GiB '
                            '(%s s vs %s s, ratio %s)' % (r['label'].split(',')[0],
                                                          fmt(r['t_gib']), fmt(base['t_gib']),
-                                                         fmt(r['speed_x']))))
+                                                         fmt(r['speed_x'])), True))
     g, v = rows.get('guard'), rows.get('virtio')
     if g and v:
         ok = g['majflt'] is not None and v['majflt'] is not None and \
@@ -313,11 +321,11 @@ def report(outdir, guest_log, take_mb, rst_out=None):
                            fmt(g['majflt_x'], '%.3f'),
                            '' if g['reached'] == g['rounds'] else
                            '; but the guard missed the 1 GiB target in %d of %d rounds'
-                           % (g['rounds'] - g['reached'], g['rounds']))))
+                           % (g['rounds'] - g['reached'], g['rounds'])), True))
     kills = sum(r['kills'] for r in drv)
-    checks.append((kills == 0, 'no OOM kill (%d)' % kills))
+    checks.append((kills == 0, 'no OOM kill (%d)' % (kills), True))
     print()
-    for ok, what in checks:
+    for ok, what, _ in checks:
         print('%s  %s' % ('PASS' if ok else 'FAIL', what))
 
     if rst_out:
@@ -328,9 +336,9 @@ def report(outdir, guest_log, take_mb, rst_out=None):
                 for c in t[1:]:
                     f.write('     - %s\n' % c)
             f.write('\n')
-            for ok, what in checks:
+            for ok, what, _ in checks:
                 f.write('* %s: %s\n' % ('PASS' if ok else 'FAIL', what))
-    return 0 if all(ok for ok, _ in checks) else 1
+    return 0 if all(ok for ok, _, counted in checks if counted) else 1
 
 
 if __name__ == '__main__':

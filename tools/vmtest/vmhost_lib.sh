@@ -8,14 +8,15 @@
 #   --kernel NAME           their one option: KERNEL (default debian-6.1)
 #   VMTEST                  the harness they boot their VM with
 #   ok STATUS DESCRIPTION   one TAP test: passed when STATUS is 0
-#   tap_done                the "N passed, N failed" line; its status is
-#                           the script's exit status
+#   skip DESCRIPTION REASON one TAP test that could not run here, and why
+#   tap_done                the "N passed, N failed, N skipped" line; its
+#                           status is the script's exit status
 #
 # make check's vmhost stage nests each script's TAP in its results.
 KERNEL=debian-6.1
 [ "${1:-}" = --kernel ] && KERNEL=$2
 VMTEST=tools/vmtest/vmtest
-passed=0 failed=0 n=0
+passed=0 failed=0 skipped=0 n=0
 
 ok() {
 	n=$((n + 1))
@@ -26,7 +27,12 @@ ok() {
 	fi
 }
 
+skip() {
+	n=$((n + 1)) skipped=$((skipped + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
 tap_done() {
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }

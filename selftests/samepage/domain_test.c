@@ -9,14 +9,15 @@
  * A region's owner is fixed at open(): the effective uid of the opener and
  * its memory cgroup.  So each region is opened by a child that has become
  * the owner first (or, to show the rule, only after the open), which fills
- * the pages and hands the region to the test with SCM_RIGHTS; the test
- * (root) checks the stats and the bytes.  The device node is root-only:
+ * the pages and waits while the test (root) takes the region from it with
+ * pidfd_getfd() (the debug kernels have no AF_UNIX for SCM_RIGHTS) and
+ * checks the stats and the bytes.  The device node is root-only:
  * a child of another uid opens a private node of the same device, owned
  * by that uid, in a directory of the test's own.
  */
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -26,6 +27,13 @@
 #define PAGES 4
 #define KEY 0x5eed5eed12345678ULL
 #define UID0 1001
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
 
 /* The fixture's state, in a struct of its own for the helpers to take. */
 struct env {
@@ -156,43 +164,6 @@ static void node_cleanup(struct env *e)
 	e->dir[0] = 0;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 /* Take owner @i's identity: its memory cgroup, then its uid. */
 static int become(struct env *e, int i)
 {
@@ -212,12 +183,13 @@ static int become(struct env *e, int i)
 /*
  * In a child: open a region as owner @i (or as root, and become owner @i
  * only after the open when @after), join @key unless 0, fill its pages
- * with @seed and send it on @sock.  Returns the exit status.
+ * with @seed, write its fd number to @up and wait until @down is closed.
+ * Returns the exit status.
  */
 static int opener(struct env *e, int i, uint64_t key,
-		  uint64_t seed, bool after, int sock)
+		  uint64_t seed, bool after, int up, int down)
 {
-	char node[128];
+	char node[128], c;
 	uint8_t *m;
 	int fd, p;
 
@@ -236,44 +208,69 @@ static int opener(struct env *e, int i, uint64_t key,
 		return 5;
 	for (p = 0; p < PAGES; p++)
 		sp_fill(m + p * PG, seed);
-	return send_fd(sock, fd) ? 6 : 0;
+	if (write(up, &fd, sizeof(fd)) != sizeof(fd))
+		return 6;
+	/* EOF: the test has the region. */
+	return read(down, &c, 1) == 0 ? 0 : 7;
 }
 
 /* Region @i: opened and filled by a child as described at opener(). */
 static int open_region(struct env *e, int i,
 		       uint64_t key, uint64_t seed, bool after)
 {
-	int sv[2], status, fd = -1;
+	int up[2], down[2], status, child_fd, pidfd, fd = -1;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+	if (pipe(up))
 		return -1;
+	if (pipe(down))
+		goto close_up;
 	pid = fork();
 	if (pid < 0)
-		goto out;
+		goto close_down;
 	if (!pid) {
-		close(sv[0]);
-		_exit(opener(e, i, key, seed, after, sv[1]));
+		close(up[0]);
+		close(down[1]);
+		_exit(opener(e, i, key, seed, after, up[1], down[0]));
 	}
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], &child_fd, sizeof(child_fd)) == sizeof(child_fd)) {
+		pidfd = syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd >= 0) {
+			fd = syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+			close(pidfd);
+		}
+	}
+	close(down[1]);
+	close(up[0]);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "# opener %d exited with %d\n", i, status);
-		goto out;
+		goto close_fd;
 	}
-	fd = recv_fd(sv[0]);
-	if (fd < 0)
-		goto out;
+	if (fd < 0) {
+		fprintf(stderr, "# pidfd_getfd: %s\n", strerror(errno));
+		return -1;
+	}
 	e->map[i] = mmap(NULL, PAGES * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (e->map[i] == MAP_FAILED) {
 		e->map[i] = NULL;
-		close(fd);
-		fd = -1;
-		goto out;
+		goto close_fd;
 	}
 	e->fd[i] = fd;
-out:
-	close(sv[0]);
-	close(sv[1]);
-	return fd < 0 ? -1 : 0;
+	return 0;
+
+close_down:
+	close(down[0]);
+	close(down[1]);
+close_up:
+	close(up[0]);
+	close(up[1]);
+	return -1;
+close_fd:
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 struct dom {

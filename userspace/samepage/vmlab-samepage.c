@@ -446,7 +446,8 @@ static int status(void)
 {
 	static const char * const files[] = {
 		"run", "pages_to_scan", "sleep_millisecs", "max_page_sharing", "use_zero_pages",
-		"stable_scans", "max_region_pages", "max_pages", "stats",
+		"stable_scans", "max_region_pages", "max_pages", "merge_across_owners", "stats",
+		"domains",
 	};
 	char path[256], buf[8192];
 	size_t i;
@@ -458,10 +459,12 @@ static int status(void)
 				path, strerror(errno));
 			return 1;
 		}
-		if (strcmp(files[i], "stats"))
-			printf("%s %s", files[i], buf);
-		else
+		if (!strcmp(files[i], "stats"))
 			printf("%s", buf);
+		else if (!strcmp(files[i], "domains"))
+			printf("domains (id regions pages_shared pages_sharing owner):\n%s", buf);
+		else
+			printf("%s %s", files[i], buf);
 	}
 	return 0;
 }

@@ -170,9 +170,10 @@ static u64 sp_current_memcg(void)
 }
 #endif
 
+/* Charged, like the slots: the opener makes domains by opening regions. */
 static struct sp_domain *sp_domain_new(u64 key, const struct sp_owner *owner)
 {
-	struct sp_domain *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct sp_domain *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 
 	if (!d)
 		return NULL;
@@ -352,6 +353,9 @@ static long sp_ioctl_set_domain(struct sp_region *r, u64 __user *arg)
 	if (vmlab_sp_domain_is(r->home, key, &r->owner))
 		goto unlock;
 	if (r->merged || r->zero) {
+		pr_warn_ratelimited("%s[%d]: SET_DOMAIN: the region maps %lu merged pages; unmerge them first (run=2)\n",
+				    current->comm, task_pid_nr(current),
+				    r->merged + r->zero);
 		ret = -EBUSY;
 		goto unlock;
 	}

@@ -131,8 +131,9 @@ struct sp_region {
 
 /**
  * struct sp_state - the module's global state
- * @lock: serialises every slot change, both indexes, the region list and
- *	the scan cursor; the fault paths take it too
+ * @lock: serialises every slot change, both indexes, the region list, the
+ *	domains (the list, each one's counts and zero page, every region's
+ *	@home) and the scan cursor; the fault paths take it too
  * @regions: every open region, in scan order
  * @domains: owner and named domains with at least one region
  * @all: the all-owners domain, where every region merges at

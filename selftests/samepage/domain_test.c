@@ -14,8 +14,18 @@
  * checks the stats and the bytes.  The device node is root-only:
  * a child of another uid opens a private node of the same device, owned
  * by that uid, in a directory of the test's own.
+ *
+ * The probe_* cases are the classic side-channel probe, asserted on what
+ * an attacker observes rather than on time (timed tests are flaky, and
+ * speed lives in tools/bench/samepage-probe.sh): a write to a page that
+ * was merged is a COW break, which is a page fault, so a right guess of
+ * another region's page shows as faults on the attacker's write where a
+ * wrong guess shows none.  Across owners at merge_across_owners=0 both
+ * guesses must fault alike and nothing may merge; within one owner, or
+ * at 1, the same probe must tell them apart, so that the test can fail.
  */
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -214,9 +224,9 @@ static int opener(struct env *e, int i, uint64_t key,
 	return read(down, &c, 1) == 0 ? 0 : 7;
 }
 
-/* Region @i: opened and filled by a child as described at opener(). */
-static int open_region(struct env *e, int i,
-		       uint64_t key, uint64_t seed, bool after)
+/* Region @i: opened by owner @owner and filled as described at opener(). */
+static int open_region_as(struct env *e, int i, int owner,
+			  uint64_t key, uint64_t seed, bool after)
 {
 	int up[2], down[2], status, child_fd, pidfd, fd = -1;
 	pid_t pid;
@@ -231,7 +241,7 @@ static int open_region(struct env *e, int i,
 	if (!pid) {
 		close(up[0]);
 		close(down[1]);
-		_exit(opener(e, i, key, seed, after, up[1], down[0]));
+		_exit(opener(e, owner, key, seed, after, up[1], down[0]));
 	}
 	close(up[1]);
 	close(down[0]);
@@ -271,6 +281,13 @@ close_fd:
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+/* Region @i, opened by owner @i. */
+static int open_region(struct env *e, int i,
+		       uint64_t key, uint64_t seed, bool after)
+{
+	return open_region_as(e, i, i, key, seed, after);
 }
 
 struct dom {
@@ -554,6 +571,147 @@ TEST_F(domain, set_domain_errors_change_nothing)
 	EXPECT_DOM(d, 1, 0, 0);
 	ASSERT_EQ(0, owner_domain(e, 0, &d));
 	EXPECT_DOM(d, 1, 0, 0);
+}
+
+/* Page seeds of the probe: the victim's secrets, the attacker's guesses. */
+#define SECRET 1000
+#define WRONG 2000
+#define OTHER 3000
+
+/* Page faults the calling thread takes for one write to @p. */
+static long write_faults(uint8_t *p)
+{
+	struct rusage a, b;
+
+	getrusage(RUSAGE_SELF, &a);
+	*(volatile uint8_t *)p = 0x5a;
+	getrusage(RUSAGE_SELF, &b);
+	return (b.ru_minflt - a.ru_minflt) + (b.ru_majflt - a.ru_majflt);
+}
+
+struct probe {
+	long right, wrong;		/* faults on the attacker's write */
+	int64_t merges, cow_breaks;	/* module counters, over the probe */
+	uint64_t attacker_merged;	/* merged_pages of the attacker's region */
+};
+
+/*
+ * Region 0 is the victim's, whose pages hold secrets; region @attacker is
+ * the attacker's: page 0 holds a right guess of the victim's page 0, page 1
+ * a wrong guess, pages 2 and 3 other content.  Every page of the two
+ * regions differs from the others of its region, so nothing merges within
+ * a region.  The test writes the pages (the attacker's PTEs are then
+ * present and writable), lets the scanner run, and counts the faults of
+ * one write to each guess.
+ */
+static void run_probe(struct __test_metadata *_metadata, struct env *e,
+		      int attacker, struct probe *pr)
+{
+	uint64_t merges = sp_stat("merges"), cow = sp_stat("cow_breaks");
+	uint8_t *v = e->map[0], *a = e->map[attacker];
+	struct vmlab_samepage_info info;
+	int p;
+
+	for (p = 0; p < PAGES; p++) {
+		sp_fill(v + p * PG, SECRET + p);
+		sp_fill(a + p * PG, p == 0 ? SECRET : p == 1 ? WRONG : OTHER + p);
+	}
+	ASSERT_EQ(0, sp_scan(2));
+	ASSERT_EQ(0, sp_info(e->fd[attacker], &info));
+	pr->attacker_merged = info.merged_pages;
+	pr->right = write_faults(a);
+	pr->wrong = write_faults(a + PG);
+	pr->merges = delta(merges, "merges");
+	pr->cow_breaks = delta(cow, "cow_breaks");
+	TH_LOG("faults on the write: right guess %ld, wrong guess %ld; merges %lld, COW breaks %lld",
+	       pr->right, pr->wrong, (long long)pr->merges, (long long)pr->cow_breaks);
+}
+
+/* The probe cannot tell a right guess from a wrong one: nothing merged. */
+static void expect_blind(struct __test_metadata *_metadata, struct env *e,
+			 const struct probe *pr)
+{
+	EXPECT_EQ(0U, pr->attacker_merged);
+	EXPECT_EQ(0, pr->merges);
+	EXPECT_EQ(0, delta(e->shared, "pages_shared"));
+	EXPECT_EQ(0, pr->cow_breaks);
+	EXPECT_EQ(pr->wrong, pr->right);
+	EXPECT_EQ(0, pr->right);
+}
+
+/* The probe tells: the right guess merged, and its write broke COW. */
+static void expect_told(struct __test_metadata *_metadata, struct env *e,
+			const struct probe *pr)
+{
+	EXPECT_EQ(1U, pr->attacker_merged);
+	EXPECT_EQ(2, pr->merges);
+	EXPECT_EQ(1, pr->cow_breaks);
+	EXPECT_EQ(0, pr->wrong);
+	EXPECT_LT(pr->wrong, pr->right);
+}
+
+/* Two owners at merge_across_owners=0: the probe learns nothing. */
+TEST_F(domain, probe_across_owners_is_blind)
+{
+	struct env *e = &self->e;
+	struct probe pr;
+	int i;
+
+	if (e->skipped)
+		return;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, open_region(e, i, 0, 45, false));
+	run_probe(_metadata, e, 1, &pr);
+	expect_blind(_metadata, e, &pr);
+	for (i = 0; i < PAGES; i++)
+		EXPECT_EQ(-1, sp_check(e->map[0] + i * PG, SECRET + i));
+}
+
+/*
+ * The positive controls: the same probe between regions of one owner, or
+ * of two owners at merge_across_owners=1 or in one named domain, tells.
+ */
+TEST_F(domain, probe_within_one_owner_tells)
+{
+	struct env *e = &self->e;
+	struct probe pr;
+	int i;
+
+	if (e->skipped)
+		return;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, open_region_as(e, i, 0, 0, 46, false));
+	run_probe(_metadata, e, 1, &pr);
+	expect_told(_metadata, e, &pr);
+}
+
+TEST_F(domain, probe_across_owners_at_1_tells)
+{
+	struct env *e = &self->e;
+	struct probe pr;
+	int i;
+
+	if (e->skipped)
+		return;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, open_region(e, i, 0, 47, false));
+	ASSERT_EQ(0, sp_set("merge_across_owners", 1));
+	run_probe(_metadata, e, 1, &pr);
+	expect_told(_metadata, e, &pr);
+}
+
+TEST_F(domain, probe_in_a_named_domain_tells)
+{
+	struct env *e = &self->e;
+	struct probe pr;
+	int i;
+
+	if (e->skipped)
+		return;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, open_region(e, i, KEY, 48, false));
+	run_probe(_metadata, e, 1, &pr);
+	expect_told(_metadata, e, &pr);
 }
 
 TEST_HARNESS_MAIN

@@ -623,8 +623,8 @@ static void run_probe(struct __test_metadata *_metadata, struct env *e,
 	pr->wrong = write_faults(a + PG);
 	pr->merges = delta(merges, "merges");
 	pr->cow_breaks = delta(cow, "cow_breaks");
-	TH_LOG("faults on the write: right guess %ld, wrong guess %ld; merges %lld, COW breaks %lld",
-	       pr->right, pr->wrong, (long long)pr->merges, (long long)pr->cow_breaks);
+	TH_LOG("faults on the write: right guess %ld, wrong guess %ld", pr->right, pr->wrong);
+	TH_LOG("merges %lld, COW breaks %lld", (long long)pr->merges, (long long)pr->cow_breaks);
 }
 
 /* The probe cannot tell a right guess from a wrong one: nothing merged. */

@@ -5,11 +5,13 @@
 # (debian-6.1 by default, TCG): vmlab-samepage probe opens a victim region
 # whose page holds a secret and an attacker region with a right and a wrong
 # guess of it, lets the scanner run two full scans, and times one write to
-# each guess.  "within": both regions are root's, one merge domain; "across":
+# one guess, the first write after the scan: right and wrong in turn, and
+# the two guesses swap pages every other pair, so that both are measured
+# alike.  "within": both regions are root's, one merge domain; "across":
 # the victim's is opened as uid 1001, at merge_across_owners=0.  TRIALS
-# trials each (fresh regions every trial), right and wrong written in
-# alternating order.  Prints the write latency (median, p99) and the page
-# faults per write for each domain and guess.  The exact assertion (equal
+# trials per guess and domain, fresh regions every trial.  Prints the
+# write latency (median, p99) and the page faults per write for each
+# domain and guess.  The exact assertion (equal
 # faults across domains, never merged) is domain_test's probe_* cases;
 # this is the timing, for Documentation/samepage.rst.
 #
@@ -47,7 +49,7 @@ function row(d, g) {
 	printf "%-8s %-6s %12s %10s %16s\n", d, g, med[d, g], p99[d, g], flt[d, g]
 }
 END {
-	printf "samepage timing probe, %s TCG, %d trials, one write per guess per trial\n", kernel, trials
+	printf "samepage timing probe, %s TCG, %d trials per guess, one timed write each\n", kernel, trials
 	printf "%-8s %-6s %12s %10s %16s\n", "domain", "guess", "median (us)", "p99 (us)", "faults / write"
 	row("within", "right"); row("within", "wrong")
 	row("across", "right"); row("across", "wrong")

@@ -21,7 +21,7 @@
  *
  * probe is the classic timing attack on merging, as a measurement: an
  * attacker's page holds a right guess of a victim's page, another a wrong
- * guess; after the scanner has run, one write to each is timed.  Within
+ * guess; after the scanner has run, a write to one of them is timed.  Within
  * one merge domain the right guess was merged and its write is a COW
  * break; across domains (victim opened as uid U, merge_across_owners=0)
  * it must cost what the wrong guess costs.  One "probe ..." line per
@@ -538,9 +538,13 @@ static void probe_report(const char *domain, const char *guess, uint32_t *ns,
 }
 
 /*
- * For each domain setting, @trials times: the victim's one page holds a
- * secret, the attacker's page 0 a right guess and page 1 a wrong one;
- * after two full scans both are written, in alternating order, and timed.
+ * For each domain setting, @trials trials per guess: the victim's one page
+ * holds a secret, one page of the attacker's two a right guess and the
+ * other a wrong one (the pages swap every other pair of trials); after two
+ * full scans one of the two, right and wrong in turn, is written and
+ * timed.  One write per trial, the first after the scan, so that both
+ * guesses are measured alike: a second write would find the TLB and the
+ * caches warmed by the first.
  */
 static int probe_main(void)
 {
@@ -561,39 +565,40 @@ static int probe_main(void)
 		faults_right = 0;
 		faults_wrong = 0;
 		merged = 0;
-		for (t = 0; t < trials; t++) {
+		for (t = 0; t < 2 * trials; t++) {
 			int vfd = open_as(d ? probe_uid : 0);
 			int afd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
-			struct vmlab_samepage_info info;
 			uint64_t secret = (uint64_t)t << 8 | d;
-			uint8_t *v, *a;
+			struct vmlab_samepage_info info;
+			unsigned long right_page = (t >> 1) & 1;
+			bool is_right = !(t & 1);
+			uint8_t *v, *a, *rg, *wg;
 
 			if (vfd < 0 || afd < 0)
 				die("open " VMLAB_SAMEPAGE_DEV);
 			v = map_region(vfd, 1);
 			a = map_region(afd, 2);
+			rg = a + right_page * PG;
+			wg = a + (1 - right_page) * PG;
 			fill_page(v, secret);
-			fill_page(a, secret);
-			fill_page(a + PG, secret ^ 0xff00);
+			fill_page(rg, secret);
+			fill_page(wg, secret ^ 0xff00);
 			scan_twice();
 			if (ioctl(afd, VMLAB_SAMEPAGE_IOC_INFO, &info))
 				die("VMLAB_SAMEPAGE_IOC_INFO");
-			if (t & 1) {
-				wrong[t] = timed_write(a + PG, &faults_wrong);
-				right[t] = timed_write(a, &faults_right);
-			} else {
-				right[t] = timed_write(a, &faults_right);
-				wrong[t] = timed_write(a + PG, &faults_wrong);
-			}
 			merged += info.merged_pages;
+			if (is_right)
+				right[t / 2] = timed_write(rg, &faults_right);
+			else
+				wrong[t / 2] = timed_write(wg, &faults_wrong);
 			munmap(v, PG);
 			munmap(a, 2 * PG);
 			close(vfd);
 			close(afd);
 		}
-		/* Merged pages of the attacker's region, before its writes. */
+		/* Merged pages of the attacker's region, before its write. */
 		printf("probe domain=%s trials=%lu attacker_merged_pages=%lu\n",
-		       domains[d], trials, merged);
+		       domains[d], 2 * trials, merged);
 		probe_report(domains[d], "right", right, faults_right);
 		probe_report(domains[d], "wrong", wrong, faults_wrong);
 	}

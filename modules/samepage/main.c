@@ -8,15 +8,20 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/pagemap.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include <vmlab/compat.h>
 #include <uapi/vmlab/samepage.h>
@@ -50,6 +55,7 @@ static_assert(ARRAY_SIZE(sp_counter_names) == SP_NR_COUNTERS);
 struct sp_state sp = {
 	.lock = __MUTEX_INITIALIZER(sp.lock),
 	.regions = LIST_HEAD_INIT(sp.regions),
+	.domains = LIST_HEAD_INIT(sp.domains),
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(sp.wait),
 };
 
@@ -85,6 +91,46 @@ static int sp_set_sleep(struct vmlab_tunable *t, u64 val)
 	return 0;
 }
 
+/* Whether any merged page, a zero page included, exists; under sp.lock. */
+static bool sp_any_merged(void)
+{
+	struct sp_domain *d;
+
+	if (sp.stable.nr || sp.all.zero)
+		return true;
+	list_for_each_entry(d, &sp.domains, node) {
+		if (d->zero)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * merge_across_owners changes only while nothing is merged: a merged page
+ * made at 1 would otherwise keep two owners' slots on one page at 0.  The
+ * waiting pages leave the unstable index, whose keys name their domains.
+ */
+static int sp_set_across(struct vmlab_tunable *t, u64 val)
+{
+	struct sp_region *r;
+	int ret = 0;
+
+	mutex_lock(&sp.lock);
+	if (sp.across == !!val)
+		goto unlock;
+	if (sp_any_merged()) {
+		pr_warn_ratelimited("merge_across_owners: pages are merged; unmerge them first (run=2)\n");
+		ret = -EBUSY;
+		goto unlock;
+	}
+	sp.across = val;
+	list_for_each_entry(r, &sp.regions, node)
+		sp_region_unindex(r);
+unlock:
+	mutex_unlock(&sp.lock);
+	return ret;
+}
+
 #define SP_TUNABLE(id, n, def, lo, hi, fn)				\
 	[id] = { .name = n, .val = def, .min = lo, .max = hi, .set = fn }
 
@@ -97,7 +143,73 @@ static const struct vmlab_tunable sp_tunable_defaults[SPT_NR] = {
 	SP_TUNABLE(SPT_STABLE_SCANS, "stable_scans", 0, 0, 8, NULL),
 	SP_TUNABLE(SPT_MAX_REGION_PAGES, "max_region_pages", 65536, 1, 1 << 24, NULL),
 	SP_TUNABLE(SPT_MAX_PAGES, "max_pages", 131072, 1, 1 << 26, NULL),
+	SP_TUNABLE(SPT_MERGE_ACROSS_OWNERS, "merge_across_owners", 0, 0, 1, sp_set_across),
 };
+
+/*
+ * The opener's memory cgroup, by its cgroup id (the inode number of its
+ * directory, never reused), so that no reference to it is held: a region
+ * does not keep a removed cgroup alive.
+ */
+#ifdef CONFIG_MEMCG
+static u64 sp_current_memcg(void)
+{
+	u64 id;
+
+	if (mem_cgroup_disabled())
+		return 0;
+	rcu_read_lock();
+	id = cgroup_id(task_css(current, memory_cgrp_id)->cgroup);
+	rcu_read_unlock();
+	return id;
+}
+#else
+static u64 sp_current_memcg(void)
+{
+	return 0;
+}
+#endif
+
+/* Charged, like the slots: the opener makes domains by opening regions. */
+static struct sp_domain *sp_domain_new(u64 key, const struct sp_owner *owner)
+{
+	struct sp_domain *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+
+	if (!d)
+		return NULL;
+	d->id = ++sp.domain_seq;
+	d->key = key;
+	if (!key)
+		d->owner = *owner;
+	list_add_tail(&d->node, &sp.domains);
+	return d;
+}
+
+/* The domain @key (0: @owner's), made if need be; counts one more region. */
+static struct sp_domain *sp_domain_get(u64 key, const struct sp_owner *owner)
+{
+	struct sp_domain *d = vmlab_sp_domain_find(&sp.domains, key, owner);
+
+	if (!d)
+		d = sp_domain_new(key, owner);
+	if (d)
+		d->regions++;
+	return d;
+}
+
+/*
+ * One region fewer.  Its slots are gone, and with the last region every
+ * merged page of the domain: a region moves to another domain only while
+ * it maps none (sp_ioctl_set_domain()).
+ */
+static void sp_domain_put(struct sp_domain *d)
+{
+	if (--d->regions)
+		return;
+	WARN_ON_ONCE(d->shared || d->sharing || d->zero);
+	list_del(&d->node);
+	kfree(d);
+}
 
 static int sp_open(struct inode *inode, struct file *file)
 {
@@ -110,14 +222,26 @@ static int sp_open(struct inode *inode, struct file *file)
 	r->mapping.host = inode;
 	r->mapping.a_ops = &sp_aops;
 	xa_init(&r->slots);
-	file->f_mapping = &r->mapping;
-	file->private_data = r;
+	/* The opener's credentials, as they were at open(), and its memcg. */
+	r->owner.uid = file->f_cred->euid;
+	r->owner.memcg = sp_current_memcg();
 
 	mutex_lock(&sp.lock);
+	r->home = sp_domain_get(0, &r->owner);
+	if (!r->home)
+		goto unlock_free;
 	list_add_tail(&r->node, &sp.regions);
+	sp.all.regions++;
 	sp_gauge(SP_REGIONS, 1);
 	mutex_unlock(&sp.lock);
+	file->f_mapping = &r->mapping;
+	file->private_data = r;
 	return 0;
+
+unlock_free:
+	mutex_unlock(&sp.lock);
+	kfree(r);
+	return -ENOMEM;
 }
 
 /* The last file reference: every VMA is gone, so no PTE maps the region. */
@@ -135,6 +259,8 @@ static int sp_release(struct inode *inode, struct file *file)
 		sp_slot_free(slot);
 		cond_resched();
 	}
+	sp_domain_put(r->home);
+	sp.all.regions--;
 	sp_gauge(SP_REGIONS, -1);
 	mutex_unlock(&sp.lock);
 	xa_destroy(&r->slots);
@@ -192,13 +318,10 @@ static int sp_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-static long sp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long sp_ioctl_info(struct sp_region *r, void __user *arg)
 {
-	struct sp_region *r = file->private_data;
 	struct vmlab_samepage_info info;
 
-	if (cmd != VMLAB_SAMEPAGE_IOC_INFO)
-		return -ENOTTY;
 	mutex_lock(&sp.lock);
 	info.reserved_pages = r->reserved;
 	info.resident_pages = r->resident;
@@ -206,9 +329,61 @@ static long sp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	info.zero_pages = r->zero;
 	mutex_unlock(&sp.lock);
 	/* Copied out after the unlock: the buffer may be our own mapping. */
-	if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+	if (copy_to_user(arg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * Join the named domain @key, or with 0 go back to the owner's domain.
+ * Asking for the domain the region is in succeeds and changes nothing.  A
+ * region that maps merged pages (zero pages included) cannot move: they
+ * belong to its domain (-EBUSY).  No error changes anything.
+ */
+static long sp_ioctl_set_domain(struct sp_region *r, u64 __user *arg)
+{
+	struct sp_domain *d;
+	long ret = 0;
+	u64 key;
+
+	/* Read before sp.lock: the buffer may be our own mapping. */
+	if (get_user(key, arg))
+		return -EFAULT;
+	mutex_lock(&sp.lock);
+	if (vmlab_sp_domain_is(r->home, key, &r->owner))
+		goto unlock;
+	if (r->merged || r->zero) {
+		pr_warn_ratelimited("%s[%d]: SET_DOMAIN: the region maps %lu merged pages; unmerge them first (run=2)\n",
+				    current->comm, task_pid_nr(current),
+				    r->merged + r->zero);
+		ret = -EBUSY;
+		goto unlock;
+	}
+	d = sp_domain_get(key, &r->owner);
+	if (!d) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	sp_region_unindex(r);
+	sp_domain_put(r->home);
+	r->home = d;
+unlock:
+	mutex_unlock(&sp.lock);
+	return ret;
+}
+
+static long sp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct sp_region *r = file->private_data;
+
+	switch (cmd) {
+	case VMLAB_SAMEPAGE_IOC_INFO:
+		return sp_ioctl_info(r, (void __user *)arg);
+	case VMLAB_SAMEPAGE_IOC_SET_DOMAIN:
+		return sp_ioctl_set_domain(r, (u64 __user *)arg);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct file_operations sp_fops = {
@@ -228,6 +403,38 @@ static struct miscdevice sp_misc = {
 	.mode = 0600,
 };
 
+/* "id regions pages_shared pages_sharing what" */
+static void sp_domain_show(struct seq_file *m, const struct sp_domain *d)
+{
+	seq_printf(m, "%llu %lu %lu %lu ", d->id, d->regions, d->shared,
+		   d->sharing);
+	if (d == &sp.all)
+		seq_puts(m, "all\n");
+	else if (d->key)
+		seq_printf(m, "key=%llu\n", d->key);
+	else
+		seq_printf(m, "uid=%u,memcg=%llu\n",
+			   from_kuid_munged(seq_user_ns(m), d->owner.uid),
+			   d->owner.memcg);
+}
+
+/* The domains pages merge in now: at merge_across_owners=1, one of all. */
+static int sp_domains_show(struct seq_file *m, void *unused)
+{
+	struct sp_domain *d;
+
+	mutex_lock(&sp.lock);
+	if (sp.across) {
+		sp_domain_show(m, &sp.all);
+	} else {
+		list_for_each_entry(d, &sp.domains, node)
+			sp_domain_show(m, d);
+	}
+	mutex_unlock(&sp.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sp_domains);
+
 static int sp_debugfs_init(void)
 {
 	struct dentry *d;
@@ -242,6 +449,9 @@ static int sp_debugfs_init(void)
 			goto fail;
 	}
 	d = vmlab_counters_debugfs("stats", sp_dir, &sp.stats);
+	if (IS_ERR(d))
+		goto fail;
+	d = debugfs_create_file("domains", 0400, sp_dir, NULL, &sp_domains_fops);
 	if (IS_ERR(d))
 		goto fail;
 	d = vmlab_hist_debugfs("scan_latency_ns", sp_dir, &sp.scan_ns);
@@ -306,9 +516,11 @@ static void __exit sp_exit(void)
 	misc_deregister(&sp_misc);
 	debugfs_remove_recursive(sp_dir);
 	sp_scan_stop();
-	WARN(sp.stable.nr || sp.unstable.nr || sp.zero,
-	     "leaked %lu merged and %lu waiting pages%s\n", sp.stable.nr,
-	     sp.unstable.nr, sp.zero ? " and the zero page" : "");
+	WARN(sp.stable.nr || sp.unstable.nr || sp.all.zero ||
+	     !list_empty(&sp.domains),
+	     "leaked %lu merged and %lu waiting pages%s%s\n", sp.stable.nr,
+	     sp.unstable.nr, sp.all.zero ? " and a zero page" : "",
+	     list_empty(&sp.domains) ? "" : " and domains");
 	vmlab_hist_destroy(&sp.cow_ns);
 	vmlab_hist_destroy(&sp.scan_ns);
 	vmlab_counters_destroy(&sp.stats);

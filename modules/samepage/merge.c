@@ -68,16 +68,19 @@ static bool sp_page_alone(struct page *page)
 	return page_count(page) == 1 && !folio_mapped(page_folio(page));
 }
 
-/* Add (@sign 1) or remove (-1) @s's share of the gauges. */
+/* Add (@sign 1) or remove (-1) @s's share of the gauges, its domain's too. */
 static void sp_stable_stats(struct sp_stable *s, long sign)
 {
 	long saved = s->users ? s->users - 1 : 0;
+	long shared = s->users ? 1 : 0;
 
 	if (s->zero) {
 		sp_gauge(SP_ZERO_PAGES, sign * s->users);
 	} else {
-		sp_gauge(SP_PAGES_SHARED, sign * (s->users ? 1 : 0));
+		sp_gauge(SP_PAGES_SHARED, sign * shared);
 		sp_gauge(SP_PAGES_SHARING, sign * saved);
+		s->domain->shared += sign * shared;
+		s->domain->sharing += sign * saved;
 	}
 	sp_gauge(SP_BYTES_SAVED, sign * saved * (long)PAGE_SIZE);
 }
@@ -98,7 +101,7 @@ static void sp_stable_release(struct sp_stable *s, bool keep_page)
 {
 	sp_gauge(SP_STABLE_NODES, -1);
 	if (s->zero)
-		sp.zero = NULL;
+		s->domain->zero = NULL;
 	else
 		vmlab_sp_index_del(&sp.stable, &s->inode);
 	if (!keep_page)
@@ -281,7 +284,7 @@ static enum sp_try sp_try_join(struct sp_slot *slot, struct sp_stable *s,
 
 /* Two private pages with equal content: @twin's page becomes the merged one. */
 static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
-			       u64 hash)
+			       struct sp_domain *d, u64 hash)
 {
 	struct page *old = slot->page, *keep = twin->page;
 	struct sp_stable *s;
@@ -314,9 +317,10 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 	}
 	/* The twin's page reference becomes the merged page's. */
 	s->page = keep;
+	s->domain = d;
 	sp_gauge(SP_STABLE_NODES, 1);
 	sp_inode_init(&s->inode);
-	vmlab_sp_index_add(&sp.stable, &s->inode, hash);
+	vmlab_sp_index_add(&sp.stable, &s->inode, vmlab_sp_domain_key(hash, d->id));
 	sp_slot_join(twin, s);
 	sp_slot_join(slot, s);
 	unlock_page(keep);
@@ -331,10 +335,11 @@ unlock_old:
 	return ret;
 }
 
-static enum sp_try sp_try_zero(struct sp_slot *slot)
+/* Each domain has a zero page of its own: no physical page spans domains. */
+static enum sp_try sp_try_zero(struct sp_slot *slot, struct sp_domain *d)
 {
 	struct page *old = slot->page;
-	struct sp_stable *s = sp.zero;
+	struct sp_stable *s = d->zero;
 
 	if (sp_isolate(slot) != SP_MERGED)
 		return SP_BUSY;
@@ -356,10 +361,11 @@ static enum sp_try sp_try_zero(struct sp_slot *slot)
 	}
 	/* The first zero page becomes the zero page: its reference moves. */
 	s->page = old;
+	s->domain = d;
 	s->zero = true;
 	sp_gauge(SP_STABLE_NODES, 1);
 	sp_inode_init(&s->inode);
-	sp.zero = s;
+	d->zero = s;
 	sp_slot_join(slot, s);
 	unlock_page(old);
 	return SP_MERGED;
@@ -380,24 +386,29 @@ static void sp_tried(enum sp_try ret)
  *
  * Merged pages first (up to max_page_sharing users each), then private
  * pages waiting in the unstable index; failing both, @slot waits there.
+ * Only pages of @slot's domain are candidates: the domain is folded into
+ * the index key, and checked again on every node the key finds (see
+ * vmlab_sp_domain_key() for why both).
  */
 void sp_merge(struct sp_slot *slot, u64 hash)
 {
 	unsigned int max_sharing = sp_tun(SPT_MAX_PAGE_SHARING);
+	struct sp_domain *d = sp_region_domain(slot->region);
+	u64 key = vmlab_sp_domain_key(hash, d->id);
 	struct sp_inode *n, *tmp;
 	enum sp_try ret;
 
 	sp_unstable_del(slot);
 	if (sp_tun(SPT_USE_ZERO_PAGES) && sp_page_is_zero(slot->page)) {
-		sp_tried(sp_try_zero(slot));
+		sp_tried(sp_try_zero(slot, d));
 		return;
 	}
-	for (n = vmlab_sp_index_first(&sp.stable, hash); n; n = tmp) {
+	for (n = vmlab_sp_index_first(&sp.stable, key); n; n = tmp) {
 		struct sp_stable *s = container_of(n, struct sp_stable, inode);
 
 		tmp = vmlab_sp_index_next(n);
 
-		if (s->users >= max_sharing)
+		if (s->domain != d || s->users >= max_sharing)
 			continue;
 		ret = sp_try_join(slot, s, hash);
 		if (ret != SP_DIFFERENT) {
@@ -406,19 +417,36 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 		}
 	}
 	/* The walk survives a stale twin being dropped from the index. */
-	for (n = vmlab_sp_index_first(&sp.unstable, hash); n; n = tmp) {
+	for (n = vmlab_sp_index_first(&sp.unstable, key); n; n = tmp) {
 		struct sp_slot *twin = container_of(n, struct sp_slot, unstable);
 
 		tmp = vmlab_sp_index_next(n);
 
-		ret = sp_try_pair(slot, twin, hash);
+		if (sp_region_domain(twin->region) != d)
+			continue;
+		ret = sp_try_pair(slot, twin, d, hash);
 		if (ret != SP_DIFFERENT) {
 			sp_tried(ret);
 			return;
 		}
 	}
-	vmlab_sp_index_add(&sp.unstable, &slot->unstable, hash);
+	vmlab_sp_index_add(&sp.unstable, &slot->unstable, key);
 	sp_gauge(SP_PAGES_UNSHARED, 1);
+}
+
+/*
+ * @r's domain changed: its waiting pages leave the unstable index, whose
+ * keys name the old domain, and are indexed again on their next visit.
+ */
+void sp_region_unindex(struct sp_region *r)
+{
+	struct sp_slot *slot;
+	unsigned long idx;
+
+	xa_for_each(&r->slots, idx, slot) {
+		sp_unstable_del(slot);
+		cond_resched();
+	}
 }
 
 /*

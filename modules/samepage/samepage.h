@@ -26,6 +26,7 @@
 
 #include <vmlab/stats.h>
 
+#include "domain.h"
 #include "index.h"
 #include "policy.h"
 
@@ -62,19 +63,22 @@ enum sp_tunable {
 	SPT_STABLE_SCANS,
 	SPT_MAX_REGION_PAGES,
 	SPT_MAX_PAGES,
+	SPT_MERGE_ACROSS_OWNERS,
 	SPT_NR
 };
 
 /**
  * struct sp_stable - one merged, read-only page
- * @inode: in sp.stable by content hash (never for the zero page)
+ * @inode: in sp.stable by content hash and domain (never for a zero page)
  * @page: the page; this struct holds one reference
+ * @domain: the domain whose slots may map it; its slots' regions keep it
  * @users: slots that map it
- * @zero: the all-zero page of use_zero_pages
+ * @zero: the all-zero page of use_zero_pages (@domain's zero)
  */
 struct sp_stable {
 	struct sp_inode inode;
 	struct page *page;
+	struct sp_domain *domain;
 	unsigned int users;
 	bool zero;
 };
@@ -109,11 +113,16 @@ struct sp_slot {
  * @resident: slots
  * @merged: slots mapping a non-zero merged page
  * @zero: slots mapping the zero page
+ * @owner: who opened the region, fixed at open()
+ * @home: the region's domain: @owner's, or the named one it joined; it
+ *	holds one of the domain's @regions
  */
 struct sp_region {
 	struct address_space mapping;
 	struct xarray slots;
 	struct list_head node;
+	struct sp_owner owner;
+	struct sp_domain *home;
 	unsigned long reserved;
 	unsigned long resident;
 	unsigned long merged;
@@ -122,12 +131,18 @@ struct sp_region {
 
 /**
  * struct sp_state - the module's global state
- * @lock: serialises every slot change, both indexes, the region list and
- *	the scan cursor; the fault paths take it too
+ * @lock: serialises every slot change, both indexes, the region list, the
+ *	domains (the list, each one's counts and zero page, every region's
+ *	@home) and the scan cursor; the fault paths take it too
  * @regions: every open region, in scan order
- * @stable: merged pages by content hash
- * @unstable: private pages waiting for a twin, by content hash
- * @zero: the all-zero merged page, if any
+ * @domains: owner and named domains with at least one region
+ * @all: the all-owners domain, where every region merges at
+ *	merge_across_owners=1; its @regions counts every region
+ * @domain_seq: the id of the last domain made
+ * @across: merge_across_owners, changed under @lock only while no merged
+ *	page exists
+ * @stable: merged pages by domain key (vmlab_sp_domain_key())
+ * @unstable: private pages waiting for a twin, by domain key
  * @cursor: region the scanner visits next (NULL: start a new full scan)
  * @cursor_index: page offset the scanner visits next in @cursor
  * @reserved: pages reserved by all regions, against max_pages
@@ -142,9 +157,12 @@ struct sp_region {
 struct sp_state {
 	struct mutex lock;	/* see above: nearly everything */
 	struct list_head regions;
+	struct list_head domains;
+	struct sp_domain all;
+	u64 domain_seq;
+	bool across;
 	struct sp_index stable;
 	struct sp_index unstable;
-	struct sp_stable *zero;
 	struct sp_region *cursor;
 	unsigned long cursor_index;
 	unsigned long reserved;
@@ -171,6 +189,12 @@ static inline u64 sp_tun(enum sp_tunable t)
 	return READ_ONCE(sp.tun[t].val);
 }
 
+/* The domain whose pages @r's pages may merge with now; under sp.lock. */
+static inline struct sp_domain *sp_region_domain(struct sp_region *r)
+{
+	return sp.across ? &sp.all : r->home;
+}
+
 static inline void sp_count(enum sp_counter c)
 {
 	vmlab_counter_inc(&sp.stats, c);
@@ -190,6 +214,7 @@ void sp_slot_volatile_adjust(struct sp_slot *slot, bool was_volatile);
 int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp);
 void sp_merge(struct sp_slot *slot, u64 hash);
 int sp_unmerge_all(void);
+void sp_region_unindex(struct sp_region *r);
 
 /* fault.c */
 extern const struct vm_operations_struct sp_vm_ops;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for samepage's index and volatility policy: the code the
- * module runs (exported by vmlab_samepage), driven through its edges.
+ * KUnit tests for samepage's index, volatility policy and merge domains:
+ * the code the module runs (exported by vmlab_samepage), driven through
+ * its edges.
  */
 #include <kunit/test.h>
 #include <linux/hashtable.h>
@@ -9,6 +10,7 @@
 
 #include <vmlab/compat.h>	/* VMLAB_KUNIT_IMPORT_NS() on every kernel */
 
+#include "domain.h"
 #include "index.h"
 #include "policy.h"
 
@@ -217,6 +219,100 @@ static void policy_penalize_after_cow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.unchanged, 0);
 }
 
+#define OWNER(u, m) ((struct sp_owner){ .uid = KUIDT_INIT(u), .memcg = (m) })
+
+/* An owner is the pair: the same uid in another memcg is another owner. */
+static void domain_owner_is_uid_and_memcg(struct kunit *test)
+{
+	struct sp_owner a = OWNER(1000, 5), b;
+
+	b = OWNER(1000, 5);
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_owner_eq(&a, &b));
+	b = OWNER(1001, 5);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_owner_eq(&a, &b));
+	b = OWNER(1000, 6);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_owner_eq(&a, &b));
+	b = OWNER(1000, 0);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_owner_eq(&a, &b));
+	/* Without memcg (0) the uid alone decides. */
+	a = OWNER(0, 0);
+	b = OWNER(0, 0);
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_owner_eq(&a, &b));
+	b = OWNER(1, 0);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_owner_eq(&a, &b));
+}
+
+/* Named and owner domains never stand for each other. */
+static void domain_is_named_or_owner(struct kunit *test)
+{
+	struct sp_owner o = OWNER(1000, 5), other = OWNER(1001, 5);
+	struct sp_domain owned = { .owner = o };
+	struct sp_domain named = { .key = 42 };
+
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_domain_is(&owned, 0, &o));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_domain_is(&owned, 0, &other));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_domain_is(&owned, 42, &o));
+	/* A named domain is its key, whoever asks. */
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_domain_is(&named, 42, &o));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_domain_is(&named, 42, &other));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_domain_is(&named, 43, &o));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_domain_is(&named, 0, &o));
+	/* Even an owner that happens to equal the named domain's zero owner. */
+	o = OWNER(0, 0);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_domain_is(&named, 0, &o));
+}
+
+static void domain_find_exact(struct kunit *test)
+{
+	struct sp_domain d[4] = {
+		{ .id = 1, .owner = OWNER(1000, 0) },
+		{ .id = 2, .owner = OWNER(1000, 7) },
+		{ .id = 3, .key = 99 },
+		{ .id = 4, .key = U64_MAX },
+	};
+	struct sp_owner o;
+	LIST_HEAD(list);
+	unsigned int i;
+
+	o = OWNER(1000, 7);
+	KUNIT_EXPECT_NULL(test, vmlab_sp_domain_find(&list, 0, &o));
+	for (i = 0; i < ARRAY_SIZE(d); i++)
+		list_add_tail(&d[i].node, &list);
+	KUNIT_EXPECT_PTR_EQ(test, vmlab_sp_domain_find(&list, 0, &o), &d[1]);
+	o = OWNER(1000, 0);
+	KUNIT_EXPECT_PTR_EQ(test, vmlab_sp_domain_find(&list, 0, &o), &d[0]);
+	KUNIT_EXPECT_PTR_EQ(test, vmlab_sp_domain_find(&list, 99, &o), &d[2]);
+	KUNIT_EXPECT_PTR_EQ(test, vmlab_sp_domain_find(&list, U64_MAX, &o), &d[3]);
+	KUNIT_EXPECT_NULL(test, vmlab_sp_domain_find(&list, 98, &o));
+	o = OWNER(1001, 0);
+	KUNIT_EXPECT_NULL(test, vmlab_sp_domain_find(&list, 0, &o));
+}
+
+/*
+ * Equal content in two domains never gets one key: for a fixed hash the
+ * key is a bijection of the domain id.  Domain 0 keeps the plain hash.
+ */
+static void domain_key_separates_domains(struct kunit *test)
+{
+	static const u64 hashes[] = { 0, 1, 0x9E3779B97F4A7C15ULL, U64_MAX };
+	u64 keys[64];
+	unsigned int h, i, j;
+
+	for (h = 0; h < ARRAY_SIZE(hashes); h++) {
+		KUNIT_EXPECT_EQ(test, vmlab_sp_domain_key(hashes[h], 0), hashes[h]);
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			/* Small ids, as the module hands them out, and huge ones. */
+			u64 id = i < 32 ? i : U64_MAX - i;
+
+			keys[i] = vmlab_sp_domain_key(hashes[h], id);
+			KUNIT_EXPECT_EQ(test, keys[i], vmlab_sp_domain_key(hashes[h], id));
+		}
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			for (j = i + 1; j < ARRAY_SIZE(keys); j++)
+				KUNIT_EXPECT_NE(test, keys[i], keys[j]);
+	}
+}
+
 static struct kunit_case sp_cases[] = {
 	KUNIT_CASE(index_exact_lookup),
 	KUNIT_CASE(index_delete_and_rekey),
@@ -225,6 +321,10 @@ static struct kunit_case sp_cases[] = {
 	KUNIT_CASE(policy_backoff_doubles_and_caps),
 	KUNIT_CASE(policy_calms_down),
 	KUNIT_CASE(policy_penalize_after_cow),
+	KUNIT_CASE(domain_owner_is_uid_and_memcg),
+	KUNIT_CASE(domain_is_named_or_owner),
+	KUNIT_CASE(domain_find_exact),
+	KUNIT_CASE(domain_key_separates_domains),
 	{}
 };
 
@@ -235,7 +335,7 @@ static struct kunit_suite sp_suite = {
 
 kunit_test_suite(sp_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the vmlab samepage index and volatility policy");
+MODULE_DESCRIPTION("KUnit tests for the vmlab samepage index, volatility policy and domains");
 MODULE_LICENSE("GPL");
 /* The internals under test are exported only to KUnit tests. */
 VMLAB_KUNIT_IMPORT_NS();

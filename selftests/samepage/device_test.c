@@ -177,6 +177,7 @@ static const struct knob knobs[] = {
 	{ "stable_scans", "9", NULL },
 	{ "max_region_pages", "16777217", "0" },
 	{ "max_pages", "67108865", "0" },
+	{ "merge_across_owners", "2", NULL },
 };
 
 TEST_F(dev, tunables_reject_garbage)
@@ -207,6 +208,7 @@ TEST_F(dev, defaults_as_documented)
 	EXPECT_EQ(256U, sp_get("max_page_sharing"));
 	EXPECT_EQ(0U, sp_get("use_zero_pages"));
 	EXPECT_EQ(0U, sp_get("stable_scans"));
+	EXPECT_EQ(0U, sp_get("merge_across_owners"));
 	EXPECT_EQ(0, vmlab_stat(SP, "stats", "pages_shared", &(uint64_t){ 0 }));
 	EXPECT_EQ(0, vmlab_stat(SP, "stats", "hash_collisions", &(uint64_t){ 0 }));
 }

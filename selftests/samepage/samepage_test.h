@@ -40,13 +40,17 @@ static inline int sp_set(const char *knob, uint64_t v)
 	return vmlab_write_u64(SP, knob, v);
 }
 
-/* Fast scanning, KSM-like defaults otherwise; the scanner stopped. */
+/*
+ * Fast scanning, KSM-like defaults otherwise; the scanner stopped.
+ * merge_across_owners can go back to 0 only with nothing merged (EBUSY).
+ */
 static inline int sp_test_defaults(void)
 {
 	return sp_set("run", 0) || sp_set("pages_to_scan", 1000) ||
 	       sp_set("sleep_millisecs", 1) || sp_set("max_page_sharing", 256) ||
 	       sp_set("use_zero_pages", 0) || sp_set("stable_scans", 0) ||
-	       sp_set("max_region_pages", 65536) || sp_set("max_pages", 131072);
+	       sp_set("max_region_pages", 65536) || sp_set("max_pages", 131072) ||
+	       sp_set("merge_across_owners", 0);
 }
 
 static inline double sp_now(void)

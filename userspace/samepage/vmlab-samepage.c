@@ -7,6 +7,7 @@
  *                      [--dup F] [--group G] [--zero F] [--volatile F]
  *                      [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1]
  *                      [--timeout S]
+ *   vmlab-samepage probe [--trials N] [--uid U]
  *
  * run fills memory in P processes with a known layout (a fraction --dup of
  * the pages in groups of --group identical pages, --zero zero pages,
@@ -17,6 +18,14 @@
  * /dev/vmlab_samepage; backend ksm the same layout in MADV_MERGEABLE
  * anonymous memory with /sys/kernel/mm/ksm.  The last line is one
  * "result key=value ..." line for scripts.
+ *
+ * probe is the classic timing attack on merging, as a measurement: an
+ * attacker's page holds a right guess of a victim's page, another a wrong
+ * guess; after the scanner has run, a write to one of them is timed.  Within
+ * one merge domain the right guess was merged and its write is a COW
+ * break; across domains (victim opened as uid U, merge_across_owners=0)
+ * it must cost what the wrong guess costs.  One "probe ..." line per
+ * domain and guess: median and p99 of the write latency and the faults.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +67,7 @@ static const struct backend backends[] = {
 static const struct backend *be = &backends[0];
 static struct layout lay = { .pages = 4096, .procs = 4, .group = 8, .dup = 0.5 };
 static unsigned long pages_to_scan = 1000, sleep_ms = 20, use_zero, timeout_s = 120;
+static unsigned long trials = 200, probe_uid = 1001;
 
 static void die(const char *msg)
 {
@@ -442,11 +455,164 @@ static int run(void)
 	return ok && !bad_before && !bad_after ? 0 : 1;
 }
 
+/*
+ * A region opened with effective uid @uid, which makes @uid its owner (the
+ * kernel records the opener's credentials): the node is root's and 0600,
+ * so the file system uid stays 0 for the permission check.
+ */
+static int open_as(uid_t uid)
+{
+	int fd, err;
+
+	if (uid && seteuid(uid))
+		die("seteuid");
+	if (uid)
+		setfsuid(0);
+	fd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+	err = errno;
+	if (uid && seteuid(0))
+		die("seteuid(0)");
+	errno = err;
+	return fd;
+}
+
+static void *map_region(int fd, unsigned long pages)
+{
+	void *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap " VMLAB_SAMEPAGE_DEV);
+	return p;
+}
+
+static void fill_page(uint8_t *page, uint64_t seed)
+{
+	uint64_t *w = (uint64_t *)page;
+	size_t i;
+
+	for (i = 0; i < PG / 8; i++)
+		w[i] = (seed + 1) * 0x9E3779B97F4A7C15ULL ^ (i * 0xBF58476D1CE4E5B9ULL);
+}
+
+/* Two full scans, the first of which may have begun before the call. */
+static void scan_twice(void)
+{
+	unsigned long long start = stat_of("full_scans");
+	double deadline = now() + timeout_s;
+
+	if (put_knob("run", 1))
+		die("run=1");
+	while (stat_of("full_scans") < start + 2) {
+		if (now() > deadline) {
+			fprintf(stderr, "vmlab-samepage: no full scan in %lu s\n", timeout_s);
+			exit(1);
+		}
+		usleep(500);
+	}
+	if (put_knob("run", 0))
+		die("run=0");
+}
+
+/* One write to @p: its latency in ns, and the faults it took in *faults. */
+static uint32_t timed_write(uint8_t *p, long *faults)
+{
+	struct timespec a, b;
+	struct rusage ra, rb;
+
+	getrusage(RUSAGE_SELF, &ra);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	*(volatile uint8_t *)p = 0x5a;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	getrusage(RUSAGE_SELF, &rb);
+	*faults += rb.ru_minflt - ra.ru_minflt + rb.ru_majflt - ra.ru_majflt;
+	return (b.tv_sec - a.tv_sec) * 1000000000UL + b.tv_nsec - a.tv_nsec;
+}
+
+static void probe_report(const char *domain, const char *guess, uint32_t *ns,
+			 long faults)
+{
+	qsort(ns, trials, sizeof(*ns), cmp_u32);
+	printf("probe domain=%s guess=%s trials=%lu", domain, guess, trials);
+	printf(" median_us=%.1f p99_us=%.1f faults_per_write=%.2f\n", ns[trials / 2] / 1000.0,
+	       ns[(trials * 99) / 100] / 1000.0, (double)faults / trials);
+}
+
+/*
+ * For each domain setting, @trials trials per guess: the victim's one page
+ * holds a secret, one page of the attacker's two a right guess and the
+ * other a wrong one (the pages swap every other pair of trials); after two
+ * full scans one of the two, right and wrong in turn, is written and
+ * timed.  One write per trial, the first after the scan, so that both
+ * guesses are measured alike: a second write would find the TLB and the
+ * caches warmed by the first.
+ */
+static int probe_main(void)
+{
+	static const char * const domains[] = { "within", "across" };
+	uint32_t *right = calloc(trials, sizeof(*right));
+	uint32_t *wrong = calloc(trials, sizeof(*wrong));
+	unsigned long t, merged;
+	long faults_right, faults_wrong;
+	unsigned int d;
+
+	if (!right || !wrong)
+		die("calloc");
+	if (put_knob("run", 0) || put_knob("merge_across_owners", 0) ||
+	    put_knob("pages_to_scan", pages_to_scan) || put_knob("sleep_millisecs", 1) ||
+	    put_knob("stable_scans", 0) || put_knob("use_zero_pages", 0))
+		die("cannot set the samepage tunables (merged pages left? try run=2)");
+	for (d = 0; d < ARRAY_SIZE(domains); d++) {
+		faults_right = 0;
+		faults_wrong = 0;
+		merged = 0;
+		for (t = 0; t < 2 * trials; t++) {
+			int vfd = open_as(d ? probe_uid : 0);
+			int afd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+			uint64_t secret = (uint64_t)t << 8 | d;
+			struct vmlab_samepage_info info;
+			unsigned long right_page = (t >> 1) & 1;
+			bool is_right = !(t & 1);
+			uint8_t *v, *a, *rg, *wg;
+
+			if (vfd < 0 || afd < 0)
+				die("open " VMLAB_SAMEPAGE_DEV);
+			v = map_region(vfd, 1);
+			a = map_region(afd, 2);
+			rg = a + right_page * PG;
+			wg = a + (1 - right_page) * PG;
+			fill_page(v, secret);
+			fill_page(rg, secret);
+			fill_page(wg, secret ^ 0xff00);
+			scan_twice();
+			if (ioctl(afd, VMLAB_SAMEPAGE_IOC_INFO, &info))
+				die("VMLAB_SAMEPAGE_IOC_INFO");
+			merged += info.merged_pages;
+			if (is_right)
+				right[t / 2] = timed_write(rg, &faults_right);
+			else
+				wrong[t / 2] = timed_write(wg, &faults_wrong);
+			munmap(v, PG);
+			munmap(a, 2 * PG);
+			close(vfd);
+			close(afd);
+		}
+		/* Merged pages of the attacker's region, before its write. */
+		printf("probe domain=%s trials=%lu attacker_merged_pages=%lu\n",
+		       domains[d], 2 * trials, merged);
+		probe_report(domains[d], "right", right, faults_right);
+		probe_report(domains[d], "wrong", wrong, faults_wrong);
+	}
+	free(right);
+	free(wrong);
+	return 0;
+}
+
 static int status(void)
 {
 	static const char * const files[] = {
 		"run", "pages_to_scan", "sleep_millisecs", "max_page_sharing", "use_zero_pages",
-		"stable_scans", "max_region_pages", "max_pages", "stats",
+		"stable_scans", "max_region_pages", "max_pages", "merge_across_owners", "stats",
+		"domains",
 	};
 	char path[256], buf[8192];
 	size_t i;
@@ -458,10 +624,12 @@ static int status(void)
 				path, strerror(errno));
 			return 1;
 		}
-		if (strcmp(files[i], "stats"))
-			printf("%s %s", files[i], buf);
-		else
+		if (!strcmp(files[i], "stats"))
 			printf("%s", buf);
+		else if (!strcmp(files[i], "domains"))
+			printf("domains (id regions pages_shared pages_sharing owner):\n%s", buf);
+		else
+			printf("%s %s", files[i], buf);
 	}
 	return 0;
 }
@@ -472,6 +640,7 @@ static void print_usage(FILE *out)
 		"       vmlab-samepage run [--backend samepage|ksm] [--procs P] [--pages N]\n"
 		"              [--dup F] [--group G] [--zero F] [--volatile F]\n"
 		"              [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1] [--timeout S]\n"
+		"       vmlab-samepage probe [--trials N] [--uid U] [--pages-to-scan N] [--timeout S]\n"
 		"       vmlab-samepage --help\n");
 }
 
@@ -512,13 +681,15 @@ int main(int argc, char **argv)
 		{ "group", 1, NULL, 'g' }, { "zero", 1, NULL, 'z' },
 		{ "volatile", 1, NULL, 'v' }, { "pages-to-scan", 1, NULL, 's' },
 		{ "sleep-ms", 1, NULL, 'm' }, { "use-zero-pages", 1, NULL, 'Z' },
-		{ "timeout", 1, NULL, 't' }, { "help", 0, NULL, 'h' },
+		{ "timeout", 1, NULL, 't' }, { "trials", 1, NULL, 'T' },
+		{ "uid", 1, NULL, 'u' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool is_probe;
 	int o;
 
 	/* Options before the command: only --help ("+": stop at the command). */
-	while ((o = getopt_long(argc, argv, "+h", opts + 11, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+h", opts + 13, NULL)) != -1) {
 		if (o != 'h')
 			usage();
 		print_usage(stdout);
@@ -526,12 +697,16 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc || !strcmp(argv[optind], "status"))
 		return optind + 1 < argc ? (usage(), 2) : status();
-	if (strcmp(argv[optind], "run"))
+	is_probe = !strcmp(argv[optind], "probe");
+	if (!is_probe && strcmp(argv[optind], "run"))
 		usage();
 	argc -= optind;
 	argv += optind;
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		/* Each command's own options: the other's are usage errors. */
+		if (is_probe ? !!strchr("bndgzvmZp", o) : (o == 'T' || o == 'u'))
+			usage();
 		switch (o) {
 		case 'b':
 			if (!strcmp(optarg, "ksm"))
@@ -569,6 +744,16 @@ int main(int argc, char **argv)
 		case 't':
 			timeout_s = num(optarg);
 			break;
+		case 'T':
+			trials = num(optarg);
+			if (!trials)
+				usage();
+			break;
+		case 'u':
+			probe_uid = num(optarg);
+			if (!probe_uid)
+				usage();
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -581,5 +766,5 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Progress lines must show as they happen, also in a file or pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return run();
+	return is_probe ? probe_main() : run();
 }

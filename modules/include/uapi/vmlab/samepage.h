@@ -4,7 +4,10 @@
  *
  * Each open() of the device is one region of memory.  mmap(MAP_SHARED) of
  * it gives zeroed pages on first touch; the scanner merges pages of equal
- * content across all regions and a write gives the writer its own copy.
+ * content and a write gives the writer its own copy.  Pages merge only
+ * within a merge domain: the regions of one owner (uid and memory cgroup
+ * of the opener), or of one named domain (VMLAB_SAMEPAGE_IOC_SET_DOMAIN),
+ * unless merge_across_owners is 1 in debugfs.
  */
 #ifndef _UAPI_VMLAB_SAMEPAGE_H
 #define _UAPI_VMLAB_SAMEPAGE_H
@@ -34,5 +37,16 @@ struct vmlab_samepage_info {
 
 #define VMLAB_SAMEPAGE_IOC_MAGIC 0xB5
 #define VMLAB_SAMEPAGE_IOC_INFO _IOR(VMLAB_SAMEPAGE_IOC_MAGIC, 1, struct vmlab_samepage_info)
+
+/*
+ * VMLAB_SAMEPAGE_IOC_SET_DOMAIN - move the region to another merge domain
+ * (in) a __u64 key: a non-zero key joins the named domain of that key,
+ * shared by every region that joins it, whoever opened it; 0 returns to
+ * the domain of the region's owner.  Fails with EBUSY while the region
+ * maps merged pages, EFAULT for a bad pointer, ENOMEM; on any error the
+ * region stays where it was.  The key is the only secret of a named
+ * domain: pick it at random.
+ */
+#define VMLAB_SAMEPAGE_IOC_SET_DOMAIN _IOW(VMLAB_SAMEPAGE_IOC_MAGIC, 2, __u64)
 
 #endif /* _UAPI_VMLAB_SAMEPAGE_H */

@@ -3,7 +3,8 @@
  * The samepage device and knobs: zeroed pages, offsets, limits with
  * ENOMEM, refusals with clear errnos, no unload while a region is mapped,
  * tunables that reject garbage and keep their value, read-only shared
- * mappings, and pages charged to the faulting process's memory cgroup.
+ * mappings, pages charged to the faulting process's memory cgroup, and
+ * a process past its cgroup's memory.max OOM-killed there alone.
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -339,6 +340,152 @@ TEST(memcg_charged)
 	EXPECT_LE(before + CG_PAGES * PG, cur[0]);
 	/* Uncharged when freed; per-CPU charge caches keep at most a little. */
 	EXPECT_GT(CG_PAGES * PG, cur[1]);
+}
+
+#define CG_OTHER CG_ROOT "/vmlab_samepage_other_test"
+/* The offender's memory.max, in pages; it faults four times as many. */
+#define CG_LIMIT_PAGES 2048UL
+
+/* In the limited CG_TEST: fault far past memory.max; only a kill stops it. */
+static int cg_offender(void)
+{
+	volatile uint8_t sink = 0;
+	uint8_t *m;
+	size_t p;
+	int fd;
+
+	if (vmlab_write_path(CG_TEST "/cgroup.procs", "0", 1))
+		return 1;
+	m = sp_region(4 * CG_LIMIT_PAGES, &fd);
+	if (!m)
+		return 2;
+	for (p = 0; p < 4 * CG_LIMIT_PAGES; p++)
+		sink |= m[p * PG];
+	return sink ? 4 : 3;	/* the limit did not hold */
+}
+
+/*
+ * In CG_OTHER, unlimited: write CG_PAGES pages of a region, report
+ * memory.current, wait for @go, then check every page and report
+ * memory.current again.  Exit status 0 when all of it worked.
+ */
+static int cg_bystander(int out, int go)
+{
+	uint64_t cur[2];
+	uint8_t *m;
+	size_t p;
+	char c;
+	int fd;
+
+	if (vmlab_write_path(CG_OTHER "/cgroup.procs", "0", 1))
+		return 1;
+	m = sp_region(CG_PAGES, &fd);
+	if (!m)
+		return 2;
+	for (p = 0; p < CG_PAGES; p++)
+		memset(m + p * PG, (int)(p & 0xff) | 1, PG);
+	if (cg_read_u64(CG_OTHER "/memory.current", &cur[0]) ||
+	    write(out, &cur[0], sizeof(cur[0])) != sizeof(cur[0]) || read(go, &c, 1) != 1)
+		return 3;
+	for (p = 0; p < CG_PAGES; p++)
+		if (m[p * PG] != ((p & 0xff) | 1) || m[p * PG + PG - 1] != ((p & 0xff) | 1))
+			return 4;
+	if (cg_read_u64(CG_OTHER "/memory.current", &cur[1]))
+		return 5;
+	return write(out, &cur[1], sizeof(cur[1])) == sizeof(cur[1]) ? 0 : 6;
+}
+
+/* "oom_kill N" from a cgroup's memory.events, or UINT64_MAX. */
+static uint64_t cg_oom_kills(const char *cg)
+{
+	char path[256], buf[512], *p;
+
+	snprintf(path, sizeof(path), "%s/memory.events", cg);
+	if (vmlab_read_path(path, buf, sizeof(buf)) <= 0)
+		return UINT64_MAX;
+	p = strstr(buf, "oom_kill ");
+	return p ? strtoull(p + 9, NULL, 10) : UINT64_MAX;
+}
+
+/*
+ * The memcg rules for a region's pages are those of any charged memory:
+ * a process that faults past its cgroup's memory.max (the pages are not
+ * reclaimable, so reclaim cannot help) is OOM-killed inside its cgroup,
+ * and its region's pages are uncharged as it dies; a process in another
+ * cgroup keeps its pages, their contents and its charge.  The kill's
+ * report in the kernel log is expected (vmtest accepts a memcg OOM kill
+ * in a cgroup named /vmlab_*test, and only that).
+ */
+TEST(memcg_limit_kills_only_the_offender)
+{
+	int opfd[2], gopfd[2], status, bstatus;
+	uint64_t other[2], after;
+	bool mounted = false;
+	pid_t off, by;
+	char buf[256];
+
+	if (!sp_loaded())
+		SKIP(return, "vmlab_samepage is not loaded");
+	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
+		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
+			SKIP(return, "cannot mount cgroup v2 on %s: %s", CG_ROOT, strerror(errno));
+		mounted = true;
+	}
+	if (vmlab_read_path(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
+	    !strstr(buf, "memory")) {
+		if (mounted)
+			umount(CG_ROOT);
+		SKIP(return, "no memory controller in cgroup v2 (CONFIG_MEMCG off)");
+	}
+	ASSERT_EQ(0, vmlab_write_path(CG_ROOT "/cgroup.subtree_control", "+memory", 7));
+	rmdir(CG_TEST);
+	rmdir(CG_OTHER);
+	ASSERT_EQ(0, mkdir(CG_TEST, 0755));
+	ASSERT_EQ(0, mkdir(CG_OTHER, 0755));
+	snprintf(buf, sizeof(buf), "%lu", CG_LIMIT_PAGES * PG);
+	ASSERT_EQ(0, vmlab_write_path(CG_TEST "/memory.max", buf, strlen(buf)));
+	ASSERT_EQ(0, pipe(opfd));
+	ASSERT_EQ(0, pipe(gopfd));
+
+	by = fork();
+	ASSERT_LE(0, by);
+	if (!by)
+		_exit(cg_bystander(opfd[1], gopfd[0]));
+	ASSERT_EQ((ssize_t)sizeof(other[0]), read(opfd[0], &other[0], sizeof(other[0])));
+
+	off = fork();
+	ASSERT_LE(0, off);
+	if (!off)
+		_exit(cg_offender());
+	ASSERT_EQ(off, waitpid(off, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		TH_LOG("the offender %s %d", WIFSIGNALED(status) ? "died of signal" : "exited",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+	EXPECT_EQ(1ULL, cg_oom_kills(CG_TEST));
+	ASSERT_EQ(0, cg_read_u64(CG_TEST "/memory.current", &after));
+
+	ASSERT_EQ(1, write(gopfd[1], "g", 1));
+	ASSERT_EQ((ssize_t)sizeof(other[1]), read(opfd[0], &other[1], sizeof(other[1])));
+	ASSERT_EQ(by, waitpid(by, &bstatus, 0));
+	EXPECT_TRUE(WIFEXITED(bstatus) && WEXITSTATUS(bstatus) == 0);
+	EXPECT_EQ(0ULL, cg_oom_kills(CG_OTHER));
+	close(opfd[0]);
+	close(opfd[1]);
+	close(gopfd[0]);
+	close(gopfd[1]);
+	EXPECT_EQ(0, rmdir(CG_TEST));
+	EXPECT_EQ(0, rmdir(CG_OTHER));
+	if (mounted)
+		umount(CG_ROOT);
+	TH_LOG("offender's cgroup after the kill: %llu bytes (limit %lu); other: %llu, then %llu",
+	       (unsigned long long)after, CG_LIMIT_PAGES * PG,
+	       (unsigned long long)other[0], (unsigned long long)other[1]);
+	/* Its region went with it: uncharged, but for per-CPU charge caches. */
+	EXPECT_GT(CG_LIMIT_PAGES * PG / 2, after);
+	/* The bystander's pages stayed charged to it, all of them. */
+	EXPECT_LE(CG_PAGES * PG, other[0]);
+	EXPECT_LE(CG_PAGES * PG, other[1]);
 }
 
 /* Whether some kprobe is jump-optimized, which the optimizer does only after an RCU Tasks wait. */

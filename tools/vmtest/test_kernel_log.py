@@ -3,7 +3,8 @@
 """Host test of how vmtest reads what the guest's kernel said: which lines
 of a guest's kernel log fail a run (a WARN fails it; the kernel's own
 allocation failure under the memory pressure a balloon test makes does
-not; the same report with a vmlab frame in its backtrace does), how a
+not; the same report with a vmlab frame in its backtrace does; a memcg
+OOM kill in a vmlab test's own cgroup does not), how a
 KUnit module's per-suite debugfs results become one KTAP document, and how
 the kernel's kselftest runner's verdict on a program becomes its results.
 
@@ -62,6 +63,28 @@ ORPHAN_TRACE = '''[  300.000001] Call Trace:
 [  300.000002]  <TASK>
 [  300.000003]  schedule+0x1/0x2
 [  300.000004]  </TASK>'''.split('\n')
+
+
+def memcg_oom(memcg):
+    """A memory cgroup's OOM-kill report as 7.2 prints it, in cgroup @memcg."""
+    return f'''[  100.000001] device_test invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0
+[  100.000002] CPU: 1 UID: 0 PID: 200 Comm: device_test Tainted: G           O        7.2.13 #1
+[  100.000003] Call Trace:
+[  100.000004]  <TASK>
+[  100.000005]  dump_stack_lvl+0x59/0x80
+[  100.000006]  dump_header+0x4a/0x220
+[  100.000007]  oom_kill_process+0x10a/0x200
+[  100.000008]  out_of_memory+0xfe/0x560
+[  100.000009]  mem_cgroup_out_of_memory+0x134/0x150
+[  100.000010]  try_charge_memcg+0x6a1/0x760
+[  100.000011]  sp_fault+0x30/0x90 [vmlab_samepage]
+[  100.000012]  </TASK>
+[  100.000013] memory: usage 8192kB, limit 8192kB, failcnt 12
+[  100.000015] Memory cgroup stats for {memcg}:
+[  100.000017] Tasks state (memory values in pages):
+[  100.000019] [    200]     0   200     9000     2100       10     2090         0    49152        0             0 device_test
+[  100.000020] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg={memcg},task_memcg={memcg},task=device_test,pid=200,uid=0
+[  100.000021] Memory cgroup out of memory: Killed process 200 (device_test) total-vm:36000kB, anon-rss:40kB, file-rss:8360kB, shmem-rss:0kB, UID:0 pgtables:48kB oom_score_adj:0'''.split('\n')
 
 
 def kinds(lines):
@@ -130,7 +153,7 @@ def test_runner():
 
 def main():
     print('TAP version 13')
-    print('1..12')
+    print('1..17')
     kernel = alloc_failure('swap_cluster_alloc_table+0x9f/0x140')
     got = kinds(kernel)
     check(got == [], f'the kernel\'s own allocation failure under pressure is not a splat: {got}')
@@ -147,6 +170,20 @@ def main():
           f'a backtrace after the allocation failure\'s report still fails the run: {got}')
     got = kinds(kernel[:-4])
     check(got == [], f'a report cut off before its memory summary ends with the log: {got}')
+    oom = memcg_oom('/vmlab_samepage_test')
+    got = kinds(oom)
+    check(got == [], f'a memcg OOM kill in a vmlab test\'s own cgroup is not a splat: {got}')
+    got = kinds(memcg_oom('/system.slice'))
+    check(got == ['kernel_log:kernel_backtrace'],
+          f'a memcg OOM kill in any other cgroup fails the run: {got}')
+    got = kinds(oom[:-1])
+    check(got == ['kernel_log:kernel_backtrace'],
+          f'an OOM report that never reaches its kill line fails the run: {got}')
+    got = kinds(oom[:5] + WARN[1:2] + oom[5:])
+    check(got == ['kernel_log:kernel_WARNING'], f'a WARN inside that report still fails the run: {got}')
+    got = kinds(oom + ORPHAN_TRACE)
+    check(got == ['kernel_log:kernel_backtrace'],
+          f'a backtrace after that report still fails the run: {got}')
     test_kunit_merge()
     test_runner()
     passed = sum(checks)

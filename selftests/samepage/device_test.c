@@ -262,6 +262,17 @@ static int cg_read_u64(const char *path, uint64_t *v)
 	return 0;
 }
 
+/* In cgroup @cg from now on, a region of @pages pages; NULL on failure. */
+static uint8_t *cg_region(const char *cg, size_t pages, int *fd)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	if (vmlab_write_path(path, "0", 1))
+		return NULL;
+	return sp_region(pages, fd);
+}
+
 /*
  * In the child cgroup: fault in CG_PAGES pages of a region (reads are
  * enough, they allocate), report memory.current, close the region, report
@@ -275,9 +286,7 @@ static int cg_child(int out)
 	size_t p;
 	int fd;
 
-	if (vmlab_write_path(CG_TEST "/cgroup.procs", "0", 1))
-		return 1;
-	m = sp_region(CG_PAGES, &fd);
+	m = cg_region(CG_TEST, CG_PAGES, &fd);
 	if (!m)
 		return 2;
 	for (p = 0; p < CG_PAGES; p++)
@@ -293,28 +302,49 @@ static int cg_child(int out)
 	return write(out, cur, sizeof(cur)) == sizeof(cur) ? 0 : 6;
 }
 
-/* A region's pages are charged to the memory cgroup of whoever faults them. */
-TEST(memcg_charged)
+/*
+ * The module, and cgroup v2 with the memory controller, mounted on CG_ROOT
+ * here if need be (then *@mounted, for the caller to unmount).  NULL, or
+ * why a memcg test cannot run.
+ */
+static const char *cg_memory(bool *mounted)
 {
-	bool mounted = false;
-	uint64_t before, cur[2];
-	int pfd[2], status;
+	static char why[128];
 	char buf[256];
-	pid_t pid;
 
+	*mounted = false;
 	if (!sp_loaded())
-		SKIP(return, "vmlab_samepage is not loaded");
+		return "vmlab_samepage is not loaded";
 	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
-		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
-			SKIP(return, "cannot mount cgroup v2 on %s: %s", CG_ROOT, strerror(errno));
-		mounted = true;
+		if (mount("none", CG_ROOT, "cgroup2", 0, NULL)) {
+			snprintf(why, sizeof(why), "cannot mount cgroup v2 on %s: %s",
+				 CG_ROOT, strerror(errno));
+			return why;
+		}
+		*mounted = true;
 	}
 	if (vmlab_read_path(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
 	    !strstr(buf, "memory")) {
-		if (mounted)
+		if (*mounted)
 			umount(CG_ROOT);
-		SKIP(return, "no memory controller in cgroup v2 (CONFIG_MEMCG off)");
+		*mounted = false;
+		return "no memory controller in cgroup v2 (CONFIG_MEMCG off)";
 	}
+	return NULL;
+}
+
+/* A region's pages are charged to the memory cgroup of whoever faults them. */
+TEST(memcg_charged)
+{
+	uint64_t before, cur[2];
+	int pfd[2], status;
+	const char *why;
+	bool mounted;
+	pid_t pid;
+
+	why = cg_memory(&mounted);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, vmlab_write_path(CG_ROOT "/cgroup.subtree_control", "+memory", 7));
 	rmdir(CG_TEST);
 	ASSERT_EQ(0, mkdir(CG_TEST, 0755));
@@ -354,9 +384,7 @@ static int cg_offender(void)
 	size_t p;
 	int fd;
 
-	if (vmlab_write_path(CG_TEST "/cgroup.procs", "0", 1))
-		return 1;
-	m = sp_region(4 * CG_LIMIT_PAGES, &fd);
+	m = cg_region(CG_TEST, 4 * CG_LIMIT_PAGES, &fd);
 	if (!m)
 		return 2;
 	for (p = 0; p < 4 * CG_LIMIT_PAGES; p++)
@@ -377,9 +405,7 @@ static int cg_bystander(int out, int go)
 	char c;
 	int fd;
 
-	if (vmlab_write_path(CG_OTHER "/cgroup.procs", "0", 1))
-		return 1;
-	m = sp_region(CG_PAGES, &fd);
+	m = cg_region(CG_OTHER, CG_PAGES, &fd);
 	if (!m)
 		return 2;
 	for (p = 0; p < CG_PAGES; p++)
@@ -420,23 +446,14 @@ TEST(memcg_limit_kills_only_the_offender)
 {
 	int opfd[2], gopfd[2], status, bstatus;
 	uint64_t other[2], after;
-	bool mounted = false;
+	const char *why;
 	pid_t off, by;
 	char buf[256];
+	bool mounted;
 
-	if (!sp_loaded())
-		SKIP(return, "vmlab_samepage is not loaded");
-	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
-		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
-			SKIP(return, "cannot mount cgroup v2 on %s: %s", CG_ROOT, strerror(errno));
-		mounted = true;
-	}
-	if (vmlab_read_path(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) < 0 ||
-	    !strstr(buf, "memory")) {
-		if (mounted)
-			umount(CG_ROOT);
-		SKIP(return, "no memory controller in cgroup v2 (CONFIG_MEMCG off)");
-	}
+	why = cg_memory(&mounted);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, vmlab_write_path(CG_ROOT "/cgroup.subtree_control", "+memory", 7));
 	rmdir(CG_TEST);
 	rmdir(CG_OTHER);

@@ -12,6 +12,7 @@
 #ifndef _VMLAB_SAMEPAGE_DOMAIN_H
 #define _VMLAB_SAMEPAGE_DOMAIN_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -35,8 +36,9 @@ struct sp_owner {
  * @key: the key of a named domain; 0 for an owner domain
  * @owner: the owner of an owner domain
  * @regions: regions in the domain; the domain is freed when it reaches 0
- * @shared: merged pages of the domain in use, not counting @zero
- * @sharing: slots mapping them, minus one per merged page
+ * @shared: merged pages of the domain in use, not counting @zero; atomic,
+ *	since COW breaks change it under no common lock
+ * @sharing: slots mapping them, minus one per merged page; atomic too
  * @zero: the domain's all-zero merged page (use_zero_pages), if any
  */
 struct sp_domain {
@@ -45,8 +47,8 @@ struct sp_domain {
 	u64 key;
 	struct sp_owner owner;
 	unsigned long regions;
-	unsigned long shared;
-	unsigned long sharing;
+	atomic_long_t shared;
+	atomic_long_t sharing;
 	struct sp_stable *zero;
 };
 

@@ -4,7 +4,9 @@
  * locked, so that mm installs the PTE before anyone can swap the slot.
  * ->page_mkwrite is what makes shared mappings write-notify: read faults
  * map pages read-only and the first write to a page comes here, where a
- * merged page is unshared before any byte is written.
+ * merged page is unshared before any byte is written.  Both take only
+ * their region's lock (and the merged page's spinlock to leave it), so
+ * faults in different regions and the scanner run in parallel.
  */
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -17,28 +19,29 @@ static vm_fault_t sp_fault(struct vm_fault *vmf)
 	struct sp_region *r = vmf->vma->vm_file->private_data;
 	struct sp_slot *slot, *fresh = NULL;
 	struct page *page;
+	bool serialised;
 
-	mutex_lock(&sp.lock);
+	serialised = sp_fault_lock(r);
 	if (vmf->pgoff >= r->reserved) {
 		/* Only reachable by mremap() tricks: mmap() reserved the range. */
-		mutex_unlock(&sp.lock);
+		sp_fault_unlock(r, serialised);
 		return VM_FAULT_SIGBUS;
 	}
 	slot = xa_load(&r->slots, vmf->pgoff);
 	if (!slot) {
 		/* Allocate outside the lock; another fault may win the slot. */
-		mutex_unlock(&sp.lock);
+		sp_fault_unlock(r, serialised);
 		fresh = sp_slot_alloc(r, vmf->pgoff);
 		if (!fresh) {
 			sp_count(SP_ALLOC_FAILURES);
 			return VM_FAULT_OOM;
 		}
-		mutex_lock(&sp.lock);
+		serialised = sp_fault_lock(r);
 		slot = xa_load(&r->slots, vmf->pgoff);
 		if (!slot) {
 			if (xa_is_err(xa_store(&r->slots, vmf->pgoff, fresh,
 					       GFP_KERNEL))) {
-				mutex_unlock(&sp.lock);
+				sp_fault_unlock(r, serialised);
 				sp_slot_discard(fresh);
 				sp_count(SP_ALLOC_FAILURES);
 				return VM_FAULT_OOM;
@@ -52,7 +55,7 @@ static vm_fault_t sp_fault(struct vm_fault *vmf)
 	page = slot->page;
 	get_page(page);
 	lock_page(page);
-	mutex_unlock(&sp.lock);
+	sp_fault_unlock(r, serialised);
 	if (fresh)
 		sp_slot_discard(fresh);
 	vmf->page = page;
@@ -65,20 +68,20 @@ static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
 	struct page *page = vmf->page;
 	u64 start = ktime_get_ns();
 	struct sp_slot *slot;
-	bool was;
+	bool was, serialised;
 	int ret;
 
-	mutex_lock(&sp.lock);
+	serialised = sp_fault_lock(r);
 	lock_page(page);
 	slot = xa_load(&r->slots, vmf->pgoff);
 	if (!slot || slot->page != page) {
 		/* Swapped since the fault; the swapper zapped our PTE. */
 		unlock_page(page);
-		mutex_unlock(&sp.lock);
+		sp_fault_unlock(r, serialised);
 		return VM_FAULT_NOPAGE;
 	}
 	if (!slot->stable) {
-		mutex_unlock(&sp.lock);
+		sp_fault_unlock(r, serialised);
 		return VM_FAULT_LOCKED;
 	}
 	/* The fault holds a reference to the page besides the merged page's. */
@@ -90,7 +93,7 @@ static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
 		sp_slot_volatile_adjust(slot, was);
 	}
 	unlock_page(page);
-	mutex_unlock(&sp.lock);
+	sp_fault_unlock(r, serialised);
 	vmlab_hist_record(&sp.cow_ns, ktime_get_ns() - start);
 	/* Our PTE is gone either way: refault onto the slot's own page. */
 	return ret < 0 ? VM_FAULT_OOM : VM_FAULT_NOPAGE;

@@ -118,6 +118,7 @@ static int sp_set_across(struct vmlab_tunable *t, u64 val)
 	mutex_lock(&sp.lock);
 	if (sp.across == !!val)
 		goto unlock;
+	sp_reap();
 	if (sp_any_merged()) {
 		pr_warn_ratelimited("merge_across_owners: pages are merged; unmerge them first (run=2)\n");
 		ret = -EBUSY;
@@ -144,6 +145,7 @@ static const struct vmlab_tunable sp_tunable_defaults[SPT_NR] = {
 	SP_TUNABLE(SPT_MAX_REGION_PAGES, "max_region_pages", 65536, 1, 1 << 24, NULL),
 	SP_TUNABLE(SPT_MAX_PAGES, "max_pages", 131072, 1, 1 << 26, NULL),
 	SP_TUNABLE(SPT_MERGE_ACROSS_OWNERS, "merge_across_owners", 0, 0, 1, sp_set_across),
+	SP_TUNABLE(SPT_SERIALISE_FAULTS, "serialise_faults", 0, 0, 1, NULL),
 };
 
 /*
@@ -200,13 +202,17 @@ static struct sp_domain *sp_domain_get(u64 key, const struct sp_owner *owner)
 /*
  * One region fewer.  Its slots are gone, and with the last region every
  * merged page of the domain: a region moves to another domain only while
- * it maps none (sp_ioctl_set_domain()).
+ * it maps none (sp_ioctl_set_domain()).  Merged pages that died in COW
+ * breaks may still wait for sp_reap(), which reads their domain: reaped
+ * first.
  */
 static void sp_domain_put(struct sp_domain *d)
 {
 	if (--d->regions)
 		return;
-	WARN_ON_ONCE(d->shared || d->sharing || d->zero);
+	sp_reap();
+	WARN_ON_ONCE(atomic_long_read(&d->shared) ||
+		     atomic_long_read(&d->sharing) || d->zero);
 	list_del(&d->node);
 	kfree(d);
 }
@@ -217,6 +223,7 @@ static int sp_open(struct inode *inode, struct file *file)
 
 	if (!r)
 		return -ENOMEM;
+	mutex_init(&r->lock);
 	address_space_init_once(&r->mapping);
 	/* mm reads f_mapping->host on write faults. */
 	r->mapping.host = inode;
@@ -240,11 +247,15 @@ static int sp_open(struct inode *inode, struct file *file)
 
 unlock_free:
 	mutex_unlock(&sp.lock);
+	mutex_destroy(&r->lock);
 	kfree(r);
 	return -ENOMEM;
 }
 
-/* The last file reference: every VMA is gone, so no PTE maps the region. */
+/*
+ * The last file reference: every VMA is gone, so no PTE maps the region
+ * and no fault can come; sp.lock keeps the scanner away from its slots.
+ */
 static int sp_release(struct inode *inode, struct file *file)
 {
 	struct sp_region *r = file->private_data;
@@ -264,6 +275,7 @@ static int sp_release(struct inode *inode, struct file *file)
 	sp_gauge(SP_REGIONS, -1);
 	mutex_unlock(&sp.lock);
 	xa_destroy(&r->slots);
+	mutex_destroy(&r->lock);
 	kfree(r);
 	return 0;
 }
@@ -274,6 +286,7 @@ static int sp_reserve(struct sp_region *r, unsigned long end)
 	int ret = 0;
 
 	mutex_lock(&sp.lock);
+	mutex_lock(&r->lock);
 	if (end > sp_tun(SPT_MAX_REGION_PAGES)) {
 		ret = -ENOMEM;
 	} else if (end > r->reserved) {
@@ -284,6 +297,7 @@ static int sp_reserve(struct sp_region *r, unsigned long end)
 			r->reserved = end;
 		}
 	}
+	mutex_unlock(&r->lock);
 	mutex_unlock(&sp.lock);
 	return ret;
 }
@@ -322,12 +336,12 @@ static long sp_ioctl_info(struct sp_region *r, void __user *arg)
 {
 	struct vmlab_samepage_info info;
 
-	mutex_lock(&sp.lock);
+	mutex_lock(&r->lock);
 	info.reserved_pages = r->reserved;
 	info.resident_pages = r->resident;
 	info.merged_pages = r->merged;
 	info.zero_pages = r->zero;
-	mutex_unlock(&sp.lock);
+	mutex_unlock(&r->lock);
 	/* Copied out after the unlock: the buffer may be our own mapping. */
 	if (copy_to_user(arg, &info, sizeof(info)))
 		return -EFAULT;
@@ -350,6 +364,7 @@ static long sp_ioctl_set_domain(struct sp_region *r, u64 __user *arg)
 	if (get_user(key, arg))
 		return -EFAULT;
 	mutex_lock(&sp.lock);
+	mutex_lock(&r->lock);
 	if (vmlab_sp_domain_is(r->home, key, &r->owner))
 		goto unlock;
 	if (r->merged || r->zero) {
@@ -368,6 +383,7 @@ static long sp_ioctl_set_domain(struct sp_region *r, u64 __user *arg)
 	sp_domain_put(r->home);
 	r->home = d;
 unlock:
+	mutex_unlock(&r->lock);
 	mutex_unlock(&sp.lock);
 	return ret;
 }
@@ -406,8 +422,8 @@ static struct miscdevice sp_misc = {
 /* "id regions pages_shared pages_sharing what" */
 static void sp_domain_show(struct seq_file *m, const struct sp_domain *d)
 {
-	seq_printf(m, "%llu %lu %lu %lu ", d->id, d->regions, d->shared,
-		   d->sharing);
+	seq_printf(m, "%llu %lu %ld %ld ", d->id, d->regions,
+		   atomic_long_read(&d->shared), atomic_long_read(&d->sharing));
 	if (d == &sp.all)
 		seq_puts(m, "all\n");
 	else if (d->key)
@@ -516,6 +532,9 @@ static void __exit sp_exit(void)
 	misc_deregister(&sp_misc);
 	debugfs_remove_recursive(sp_dir);
 	sp_scan_stop();
+	mutex_lock(&sp.lock);
+	sp_reap();
+	mutex_unlock(&sp.lock);
 	WARN(sp.stable.nr || sp.unstable.nr || sp.all.zero ||
 	     !list_empty(&sp.domains),
 	     "leaked %lu merged and %lu waiting pages%s%s\n", sp.stable.nr,

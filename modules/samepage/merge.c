@@ -2,14 +2,17 @@
 /*
  * samepage merge operations: join a page to a merged page, pair two equal
  * private pages into a new merged page, unshare on write, unmerge all.
- * Everything here runs under sp.lock.  A page is compared only after its
- * PTEs are zapped everywhere and with its page lock held, so no writer can
- * change it until the slot points at the merged page; and only when no one
- * else holds a reference to it (a GUP pin, a fault in flight).
+ * Everything here runs under the lock of the slot's region; merging and
+ * the indexes under sp.lock too (the lock order is in samepage.h).  A page
+ * is compared only after its PTEs are zapped everywhere and with its page
+ * lock held, so no writer can change it until the slot points at the
+ * merged page; and only when no one else holds a reference to it (a GUP
+ * pin, a fault in flight).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
@@ -68,7 +71,10 @@ static bool sp_page_alone(struct page *page)
 	return page_count(page) == 1 && !folio_mapped(page_folio(page));
 }
 
-/* Add (@sign 1) or remove (-1) @s's share of the gauges, its domain's too. */
+/*
+ * Add (@sign 1) or remove (-1) @s's share of the gauges, its domain's too;
+ * under @s->lock, which keeps @s->users still.
+ */
 static void sp_stable_stats(struct sp_stable *s, long sign)
 {
 	long saved = s->users ? s->users - 1 : 0;
@@ -79,39 +85,75 @@ static void sp_stable_stats(struct sp_stable *s, long sign)
 	} else {
 		sp_gauge(SP_PAGES_SHARED, sign * shared);
 		sp_gauge(SP_PAGES_SHARING, sign * saved);
-		s->domain->shared += sign * shared;
-		s->domain->sharing += sign * saved;
+		atomic_long_add(sign * shared, &s->domain->shared);
+		atomic_long_add(sign * saved, &s->domain->sharing);
 	}
 	sp_gauge(SP_BYTES_SAVED, sign * saved * (long)PAGE_SIZE);
 }
 
+/* Under @s->lock. */
 static void sp_stable_users(struct sp_stable *s, int delta)
 {
+	lockdep_assert_held(&s->lock);
 	sp_stable_stats(s, -1);
 	s->users += delta;
 	sp_stable_stats(s, 1);
 }
 
 /*
- * Drop @s once no slot maps it; @keep_page hands the page to the caller.
- * Whoever makes s->users 0 calls this at once: nothing else would find
- * @s again, so a merged page without users is a page leaked.
+ * One more user for @s, unless it died since the caller found it.  Only
+ * the scanner adds users, under sp.lock, so max_page_sharing checked
+ * before still holds; users only leave meanwhile.
  */
-static void sp_stable_release(struct sp_stable *s, bool keep_page)
+static bool sp_stable_get(struct sp_stable *s)
 {
-	sp_gauge(SP_STABLE_NODES, -1);
-	if (s->zero)
-		s->domain->zero = NULL;
-	else
+	bool alive;
+
+	spin_lock(&s->lock);
+	alive = !s->dead;
+	if (alive)
+		sp_stable_users(s, 1);
+	spin_unlock(&s->lock);
+	return alive;
+}
+
+/*
+ * Free @s, which no slot maps, under sp.lock.  stable_nodes no longer
+ * counts it: it went down when @s died, so that it reads the same whether
+ * the scanner has reaped it yet or not.
+ */
+static void sp_stable_free(struct sp_stable *s)
+{
+	lockdep_assert_held(&sp.lock);
+	if (s->zero) {
+		if (s->domain->zero == s)
+			s->domain->zero = NULL;
+	} else {
 		vmlab_sp_index_del(&sp.stable, &s->inode);
-	if (!keep_page)
+	}
+	if (!s->page_given)
 		put_page(s->page);
 	kfree(s);
 }
 
-static void sp_region_count(struct sp_slot *slot, int delta)
+/*
+ * Free the merged pages that died in COW breaks.  Under sp.lock: before
+ * each scanner visit, before a domain can be freed (their ->domain), and
+ * wherever the gauges must be exact.
+ */
+void sp_reap(void)
 {
-	if (slot->stable->zero)
+	struct llist_node *list = llist_del_all(&sp.dead);
+	struct sp_stable *s, *next;
+
+	llist_for_each_entry_safe(s, next, list, reap)
+		sp_stable_free(s);
+}
+
+/* @zero: the merged page is a zero page (read before its use is dropped). */
+static void sp_region_count(struct sp_slot *slot, bool zero, int delta)
+{
+	if (zero)
 		slot->region->zero += delta;
 	else
 		slot->region->merged += delta;
@@ -133,7 +175,10 @@ static void sp_unstable_del(struct sp_slot *slot)
 	sp_gauge(SP_PAGES_UNSHARED, -1);
 }
 
-/* @slot now maps @s instead of its private page @old (locked, caller unlocks). */
+/*
+ * @slot now maps @s instead of its private page @old (locked, caller
+ * unlocks); the caller counted @slot in @s->users.
+ */
 static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 {
 	bool was = sp_vstate_volatile(&slot->v);
@@ -141,8 +186,7 @@ static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 	sp_unstable_del(slot);
 	slot->page = s->page;
 	slot->stable = s;
-	sp_stable_users(s, 1);
-	sp_region_count(slot, 1);
+	sp_region_count(slot, s->zero, 1);
 	slot->v.level = 0;
 	slot->v.skip = 0;
 	sp_slot_volatile_adjust(slot, was);
@@ -173,7 +217,7 @@ void sp_slot_discard(struct sp_slot *slot)
 	kfree(slot);
 }
 
-/* The region is going away: no PTE maps the slot any more. */
+/* The region is going away, under sp.lock: no PTE maps the slot any more. */
 void sp_slot_free(struct sp_slot *slot)
 {
 	sp_unstable_del(slot);
@@ -181,11 +225,19 @@ void sp_slot_free(struct sp_slot *slot)
 		sp_gauge(SP_PAGES_VOLATILE, -1);
 	if (slot->stable) {
 		struct sp_stable *s = slot->stable;
+		bool last;
 
-		sp_region_count(slot, -1);
+		sp_region_count(slot, s->zero, -1);
+		spin_lock(&s->lock);
 		sp_stable_users(s, -1);
-		if (!s->users)
-			sp_stable_release(s, false);
+		last = !s->users;
+		if (last)
+			s->dead = true;
+		spin_unlock(&s->lock);
+		if (last) {
+			sp_gauge(SP_STABLE_NODES, -1);
+			sp_stable_free(s);
+		}
 	} else {
 		put_page(slot->page);
 	}
@@ -193,12 +245,23 @@ void sp_slot_free(struct sp_slot *slot)
 	kfree(slot);
 }
 
+/*
+ * @s lost its last user outside sp.lock: sp_reap() frees it.  Already
+ * marked dead, so no one else can find a use for it.
+ */
+static void sp_stable_retire(struct sp_stable *s)
+{
+	sp_gauge(SP_STABLE_NODES, -1);
+	llist_add(&s->reap, &sp.dead);
+}
+
 /**
  * sp_unshare - give a slot that maps a merged page its own page
- * @slot: a slot with ->stable set; its page is locked by the caller
+ * @slot: a slot with ->stable set; its page is locked by the caller, who
+ *	holds the slot's region lock
  * @extra: page references the caller holds besides the merged page's own;
  *	at least 1, so that the locked page outlives the merged page's own
- *	reference, which is dropped here when @slot was the last user
+ *	reference, which is dropped (by sp_reap()) when @slot was the last user
  * @gfp: for the copy: SP_GFP_USER charges it to the writer's memory cgroup
  *
  * The slot's PTEs are zapped in every case, so its next access refaults.
@@ -209,40 +272,88 @@ void sp_slot_free(struct sp_slot *slot)
  * else holds a reference (a racing write fault, a pin) frees it with the
  * last put_page().
  *
+ * Slots of other regions may unshare the same merged page at the same
+ * time: each one's decision, last user or not, is taken and acted on in
+ * one hold of @s->lock, and a last user marks it dead there, before it
+ * lets go of the lock, so that the scanner cannot join a slot to a page
+ * about to be handed over.  A slot that is not the last user allocates
+ * its copy first: once its use is dropped it cannot take it back.
+ *
  * Return: 0 when the page was taken over, 1 when the slot got a copy,
  * -ENOMEM when the copy could not be allocated (nothing changed).
  */
 int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 {
 	struct sp_stable *s = slot->stable;
-	struct page *copy;
+	/* Once our use is dropped another slot may free @s: read these now. */
+	struct page *merged = s->page;
+	bool zero = s->zero;
+	gfp_t copy_gfp = gfp | (zero ? __GFP_ZERO : 0);
+	struct page *copy = NULL;
+	bool last;
 
-	if (s->users == 1) {
-		sp_zap(slot);
-		if (page_count(s->page) == 1 + extra) {
-			sp_region_count(slot, -1);
+	lockdep_assert_held(&slot->region->lock);
+	for (;;) {
+		spin_lock(&s->lock);
+		last = s->users == 1;
+		if (last) {
+			s->dead = true;
+			spin_unlock(&s->lock);
+			break;
+		}
+		if (copy) {
 			sp_stable_users(s, -1);
+			spin_unlock(&s->lock);
+			break;
+		}
+		spin_unlock(&s->lock);
+		copy = alloc_page(copy_gfp);
+		if (!copy)
+			goto nomem;
+	}
+	if (last) {
+		sp_zap(slot);
+		if (page_count(merged) == 1 + extra) {
+			if (copy)
+				put_page(copy);
+			sp_region_count(slot, zero, -1);
+			spin_lock(&s->lock);
+			sp_stable_users(s, -1);
+			spin_unlock(&s->lock);
+			s->page_given = true;
 			slot->stable = NULL;
-			sp_stable_release(s, true);
+			sp_stable_retire(s);
 			sp_count(SP_COW_REUSES);
 			return 0;
 		}
+		if (!copy)
+			copy = alloc_page(copy_gfp);
+		spin_lock(&s->lock);
+		if (!copy) {
+			/* Still the only user: no one else could join or leave. */
+			s->dead = false;
+			spin_unlock(&s->lock);
+			goto nomem;
+		}
+		sp_stable_users(s, -1);
+		spin_unlock(&s->lock);
+		sp_stable_retire(s);
 	}
-	copy = alloc_page(gfp | (s->zero ? __GFP_ZERO : 0));
-	if (!copy) {
-		sp_count(SP_ALLOC_FAILURES);
-		return -ENOMEM;
-	}
-	if (!s->zero)
-		copy_highpage(copy, s->page);
-	sp_region_count(slot, -1);
-	sp_stable_users(s, -1);
+	/*
+	 * @merged outlives @s: the caller's reference.  Its content cannot
+	 * change: it is locked, so no last user can take it over.
+	 */
+	if (!zero)
+		copy_highpage(copy, merged);
+	sp_region_count(slot, zero, -1);
 	slot->page = copy;
 	slot->stable = NULL;
 	sp_zap(slot);
-	if (!s->users)
-		sp_stable_release(s, false);
 	return 1;
+
+nomem:
+	sp_count(SP_ALLOC_FAILURES);
+	return -ENOMEM;
 }
 
 /* Lock, zap and check the private page of @slot before it is compared. */
@@ -276,13 +387,40 @@ static enum sp_try sp_try_join(struct sp_slot *slot, struct sp_stable *s,
 		sp_count(SP_HASH_COLLISIONS);
 		return SP_DIFFERENT;
 	}
+	/* Its last user left while we compared (and may write it now). */
+	if (!sp_stable_get(s)) {
+		unlock_page(old);
+		return SP_RACED;
+	}
 	sp_slot_join(slot, s);
 	unlock_page(old);
 	put_page(old);
 	return SP_MERGED;
 }
 
-/* Two private pages with equal content: @twin's page becomes the merged one. */
+/* A merged page, ready for its first two users; not yet findable. */
+static struct sp_stable *sp_stable_new(struct page *page, struct sp_domain *d,
+				       bool zero)
+{
+	struct sp_stable *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s) {
+		sp_count(SP_ALLOC_FAILURES);
+		return NULL;
+	}
+	s->page = page;
+	s->domain = d;
+	s->zero = zero;
+	spin_lock_init(&s->lock);
+	sp_inode_init(&s->inode);
+	sp_gauge(SP_STABLE_NODES, 1);
+	return s;
+}
+
+/*
+ * Two private pages with equal content: @twin's page becomes the merged
+ * one.  The caller holds both slots' region locks.
+ */
 static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 			       struct sp_domain *d, u64 hash)
 {
@@ -290,6 +428,7 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 	struct sp_stable *s;
 	enum sp_try ret;
 
+	lockdep_assert_held(&twin->region->lock);
 	if (sp_isolate(slot) != SP_MERGED)
 		return SP_BUSY;
 	if (sp_isolate(twin) != SP_MERGED) {
@@ -309,17 +448,14 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 		}
 		goto unlock_both;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	/* The twin's page reference becomes the merged page's. */
+	s = sp_stable_new(keep, d, false);
 	if (!s) {
-		sp_count(SP_ALLOC_FAILURES);
 		ret = SP_BUSY;
 		goto unlock_both;
 	}
-	/* The twin's page reference becomes the merged page's. */
-	s->page = keep;
-	s->domain = d;
-	sp_gauge(SP_STABLE_NODES, 1);
-	sp_inode_init(&s->inode);
+	sp_stable_get(s);
+	sp_stable_get(s);
 	vmlab_sp_index_add(&sp.stable, &s->inode, vmlab_sp_domain_key(hash, d->id));
 	sp_slot_join(twin, s);
 	sp_slot_join(slot, s);
@@ -348,23 +484,23 @@ static enum sp_try sp_try_zero(struct sp_slot *slot, struct sp_domain *d)
 		return SP_RACED;
 	}
 	if (s) {
+		/* A zero page that died waits for sp_reap() to be replaced. */
+		if (!sp_stable_get(s)) {
+			unlock_page(old);
+			return SP_BUSY;
+		}
 		sp_slot_join(slot, s);
 		unlock_page(old);
 		put_page(old);
 		return SP_MERGED;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	/* The first zero page becomes the zero page: its reference moves. */
+	s = sp_stable_new(old, d, true);
 	if (!s) {
-		sp_count(SP_ALLOC_FAILURES);
 		unlock_page(old);
 		return SP_BUSY;
 	}
-	/* The first zero page becomes the zero page: its reference moves. */
-	s->page = old;
-	s->domain = d;
-	s->zero = true;
-	sp_gauge(SP_STABLE_NODES, 1);
-	sp_inode_init(&s->inode);
+	sp_stable_get(s);
 	d->zero = s;
 	sp_slot_join(slot, s);
 	unlock_page(old);
@@ -389,6 +525,10 @@ static void sp_tried(enum sp_try ret)
  * Only pages of @slot's domain are candidates: the domain is folded into
  * the index key, and checked again on every node the key finds (see
  * vmlab_sp_domain_key() for why both).
+ *
+ * Under sp.lock and @slot's region lock.  A twin in another region is
+ * locked here, nested: only the scanner holds two region locks, and only
+ * under sp.lock, so no order between regions is needed.
  */
 void sp_merge(struct sp_slot *slot, u64 hash)
 {
@@ -408,7 +548,9 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 
 		tmp = vmlab_sp_index_next(n);
 
-		if (s->domain != d || s->users >= max_sharing)
+		/* Dead ones are not worth a compare; users only drop meanwhile. */
+		if (s->domain != d || READ_ONCE(s->dead) ||
+		    READ_ONCE(s->users) >= max_sharing)
 			continue;
 		ret = sp_try_join(slot, s, hash);
 		if (ret != SP_DIFFERENT) {
@@ -424,7 +566,11 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 
 		if (sp_region_domain(twin->region) != d)
 			continue;
+		if (twin->region != slot->region)
+			mutex_lock_nested(&twin->region->lock, SINGLE_DEPTH_NESTING);
 		ret = sp_try_pair(slot, twin, d, hash);
+		if (twin->region != slot->region)
+			mutex_unlock(&twin->region->lock);
 		if (ret != SP_DIFFERENT) {
 			sp_tried(ret);
 			return;
@@ -451,9 +597,43 @@ void sp_region_unindex(struct sp_region *r)
 
 /*
  * run=2: every slot gets its own page again.  Page locks are only tried
- * under sp.lock; a page locked by a fault in flight is retried after the
- * lock is dropped.
+ * under the locks; a page locked by a fault in flight is retried after
+ * they are dropped.  The merged pages that COW breaks left are freed at
+ * the end, so that the gauges read 0 when this returns.
  */
+/* 0 when @slot maps no merged page now, 1 when it is busy, or -ENOMEM. */
+static int sp_unmerge_slot(struct sp_slot *slot)
+{
+	struct page *page;
+	int ret = 0;
+
+	mutex_lock(&slot->region->lock);
+	page = slot->page;
+	if (!slot->stable)
+		goto unlock;
+	/* Our reference keeps the page while it is locked: s may die. */
+	get_page(page);
+	if (!trylock_page(page)) {
+		ret = 1;
+		goto put;
+	}
+	/*
+	 * Not charged: the copies are for every process that maps the
+	 * region, not for the writer of run.
+	 */
+	ret = sp_unshare(slot, 1, GFP_HIGHUSER);
+	unlock_page(page);
+	if (ret >= 0) {
+		sp_count(SP_UNMERGES);
+		ret = 0;
+	}
+put:
+	put_page(page);
+unlock:
+	mutex_unlock(&slot->region->lock);
+	return ret;
+}
+
 int sp_unmerge_all(void)
 {
 	struct sp_region *r;
@@ -467,36 +647,19 @@ int sp_unmerge_all(void)
 		mutex_lock(&sp.lock);
 		list_for_each_entry(r, &sp.regions, node) {
 			xa_for_each(&r->slots, idx, slot) {
-				struct page *page = slot->page;
-
-				if (!slot->stable)
-					continue;
-				/*
-				 * Our reference keeps the page while it is
-				 * locked: sp_unshare() may release s.
-				 */
-				get_page(page);
-				if (!trylock_page(page)) {
-					put_page(page);
-					busy = true;
-					continue;
-				}
-				/*
-				 * Not charged: the copies are for every process
-				 * that maps the region, not for the writer of run.
-				 */
-				ret = sp_unshare(slot, 1, GFP_HIGHUSER);
-				unlock_page(page);
-				put_page(page);
-				if (ret < 0) {
-					mutex_unlock(&sp.lock);
-					return ret;
-				}
-				sp_count(SP_UNMERGES);
+				ret = sp_unmerge_slot(slot);
+				if (ret < 0)
+					goto unlock;
+				busy |= ret;
 				cond_resched();
 			}
 		}
+		ret = 0;
+		sp_reap();
+unlock:
 		mutex_unlock(&sp.lock);
+		if (ret)
+			return ret;
 		if (busy) {
 			if (fatal_signal_pending(current))
 				return -EINTR;

@@ -3,24 +3,45 @@
  * samepage internals shared by the device, the fault handlers, the merge
  * operations and the scanner.
  *
- * Locking, outermost first: mmap_lock (fault paths) -> sp.lock -> page lock
- * -> i_mmap_rwsem (unmap_mapping_range) -> page table lock.
+ * Locking, outermost first:
  *
- * The rule that makes merging safe: a slot's page only changes with
- * sp.lock and the lock of the slot's *old* page held, and the changer zaps
- * the slot's PTEs in every process before dropping that page lock.  Fault
- * handlers look the slot up under sp.lock and return its page locked, and
- * mm installs the PTE before unlocking it; so every PTE maps the slot's
- * current page, and a page being merged has no writable PTE left when it
- * is compared.
+ *   mmap_lock -> sp.lock -> sp_region.lock -> page lock -> i_mmap_rwsem
+ *   (unmap_mapping_range) -> page table lock
+ *
+ * sp_stable.lock is a leaf spinlock, taken under any of the above.
+ *
+ * sp.lock is the scanner's and the administrator's: the scanner holds it
+ * for a whole visit, and open, release, mmap, SET_DOMAIN and the tunables
+ * take it.  Faults and COW breaks never take it (unless serialise_faults=1
+ * asks for the old design), so they run in parallel with the scanner and
+ * with each other in other regions.  They take their region's lock, and a
+ * COW break of a merged page takes that page's sp_stable.lock to drop its
+ * use.  Only the scanner holds two region locks at once, always under
+ * sp.lock, so it takes the second one nested without an order between
+ * regions.
+ *
+ * The rule that makes merging safe: a slot's page only changes with its
+ * region's lock and the lock of the slot's *old* page held, and the
+ * changer zaps the slot's PTEs in every process before dropping that page
+ * lock.  Fault handlers look the slot up under the region's lock and
+ * return its page locked, and mm installs the PTE before unlocking it; so
+ * every PTE maps the slot's current page, and a page being merged has no
+ * writable PTE left when it is compared.
+ *
+ * A merged page whose last user leaves in a COW break cannot leave the
+ * stable index there, which needs sp.lock: it is marked dead, so that no
+ * slot joins it again, and handed to the scanner on sp.dead, which
+ * removes and frees it under sp.lock (sp_reap()).
  */
 #ifndef _VMLAB_SAMEPAGE_H
 #define _VMLAB_SAMEPAGE_H
 
 #include <linux/fs.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
@@ -64,23 +85,34 @@ enum sp_tunable {
 	SPT_MAX_REGION_PAGES,
 	SPT_MAX_PAGES,
 	SPT_MERGE_ACROSS_OWNERS,
+	SPT_SERIALISE_FAULTS,
 	SPT_NR
 };
 
 /**
  * struct sp_stable - one merged, read-only page
- * @inode: in sp.stable by content hash and domain (never for a zero page)
- * @page: the page; this struct holds one reference
+ * @inode: in sp.stable by content hash and domain (never for a zero page);
+ *	under sp.lock
+ * @page: the page; this struct holds one reference, unless @page_given
  * @domain: the domain whose slots may map it; its slots' regions keep it
+ * @lock: protects @users and @dead
  * @users: slots that map it
+ * @dead: @users reached 0 outside sp.lock; no slot may join it, and it
+ *	waits on sp.dead for sp_reap()
+ * @page_given: the last user took @page over as its own page (in place)
  * @zero: the all-zero page of use_zero_pages (@domain's zero)
+ * @reap: in sp.dead
  */
 struct sp_stable {
 	struct sp_inode inode;
 	struct page *page;
 	struct sp_domain *domain;
+	spinlock_t lock;	/* @users and @dead */
 	unsigned int users;
+	bool dead;
+	bool page_given;
 	bool zero;
+	struct llist_node reap;
 };
 
 struct sp_region;
@@ -91,8 +123,10 @@ struct sp_region;
  * @stable: the merged page mapped here, NULL while private
  * @region: owner
  * @index: page offset in @region
- * @unstable: in sp.unstable while private and waiting for a twin
+ * @unstable: in sp.unstable while private and waiting for a twin (sp.lock)
  * @v: volatility state
+ *
+ * @page, @stable and @v change under @region's lock.
  */
 struct sp_slot {
 	struct page *page;
@@ -105,19 +139,23 @@ struct sp_slot {
 
 /**
  * struct sp_region - what one open() of the device owns
+ * @lock: serialises the faults and COW breaks of this region with each
+ *	other and with the scanner: the slots' pages, @slots' insertions,
+ *	@reserved (also under sp.lock), @resident, @merged and @zero
  * @mapping: the file's f_mapping, so unmap_mapping_range() zaps this
  *	region's PTEs in every process that maps it
  * @slots: struct sp_slot by page offset
- * @node: in sp.regions
+ * @node: in sp.regions (sp.lock)
  * @reserved: pages reserved by mmap() (faults at or past it get SIGBUS)
  * @resident: slots
  * @merged: slots mapping a non-zero merged page
  * @zero: slots mapping the zero page
  * @owner: who opened the region, fixed at open()
  * @home: the region's domain: @owner's, or the named one it joined; it
- *	holds one of the domain's @regions
+ *	holds one of the domain's @regions; changes under sp.lock and @lock
  */
 struct sp_region {
+	struct mutex lock;	/* see above: this region's slots */
 	struct address_space mapping;
 	struct xarray slots;
 	struct list_head node;
@@ -131,9 +169,10 @@ struct sp_region {
 
 /**
  * struct sp_state - the module's global state
- * @lock: serialises every slot change, both indexes, the region list, the
- *	domains (the list, each one's counts and zero page, every region's
- *	@home) and the scan cursor; the fault paths take it too
+ * @lock: the scanner's and the administrator's: serialises both indexes,
+ *	the region list, the domains (the list, their region counts and zero
+ *	pages, every region's @home), @dead's reaping, @reserved and the scan
+ *	cursor; faults take it only at serialise_faults=1
  * @regions: every open region, in scan order
  * @domains: owner and named domains with at least one region
  * @all: the all-owners domain, where every region merges at
@@ -143,6 +182,7 @@ struct sp_region {
  *	page exists
  * @stable: merged pages by domain key (vmlab_sp_domain_key())
  * @unstable: private pages waiting for a twin, by domain key
+ * @dead: merged pages whose last user left outside @lock (sp_reap())
  * @cursor: region the scanner visits next (NULL: start a new full scan)
  * @cursor_index: page offset the scanner visits next in @cursor
  * @reserved: pages reserved by all regions, against max_pages
@@ -155,7 +195,7 @@ struct sp_region {
  * @tun: tunables
  */
 struct sp_state {
-	struct mutex lock;	/* see above: nearly everything */
+	struct mutex lock;	/* see above: the scanner and administration */
 	struct list_head regions;
 	struct list_head domains;
 	struct sp_domain all;
@@ -163,6 +203,7 @@ struct sp_state {
 	bool across;
 	struct sp_index stable;
 	struct sp_index unstable;
+	struct llist_head dead;
 	struct sp_region *cursor;
 	unsigned long cursor_index;
 	unsigned long reserved;
@@ -205,7 +246,7 @@ static inline void sp_gauge(enum sp_counter c, long delta)
 	vmlab_counter_add(&sp.stats, c, (u64)delta);
 }
 
-/* merge.c: page operations, all under sp.lock */
+/* merge.c: page operations, under the slot's region lock */
 u64 sp_page_hash(struct page *page);
 struct sp_slot *sp_slot_alloc(struct sp_region *r, pgoff_t index);
 void sp_slot_discard(struct sp_slot *slot);
@@ -215,6 +256,29 @@ int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp);
 void sp_merge(struct sp_slot *slot, u64 hash);
 int sp_unmerge_all(void);
 void sp_region_unindex(struct sp_region *r);
+void sp_reap(void);
+
+/*
+ * serialise_faults=1: faults and COW breaks take sp.lock around their
+ * region's lock, as every fault did before per-region locking, so that a
+ * benchmark can measure both designs in one VM run.  Read once per fault.
+ */
+static inline bool sp_fault_lock(struct sp_region *r)
+{
+	bool serialise = sp_tun(SPT_SERIALISE_FAULTS);
+
+	if (serialise)
+		mutex_lock(&sp.lock);
+	mutex_lock(&r->lock);
+	return serialise;
+}
+
+static inline void sp_fault_unlock(struct sp_region *r, bool serialised)
+{
+	mutex_unlock(&r->lock);
+	if (serialised)
+		mutex_unlock(&sp.lock);
+}
 
 /* fault.c */
 extern const struct vm_operations_struct sp_vm_ops;

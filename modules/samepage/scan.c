@@ -3,6 +3,8 @@
  * samepage scanner: a freezable kthread that visits pages_to_scan pages of
  * all regions every sleep_millisecs, in region order, resuming where it
  * stopped.  A batch ends early at the end of a full scan, as in KSM.
+ * Each visit holds sp.lock and the visited slot's region lock, so faults
+ * in every other region go on meanwhile.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -85,10 +87,13 @@ static bool sp_scan_one(void)
 		mutex_unlock(&sp.lock);
 		return false;
 	}
+	sp_reap();
 	slot = sp_next_slot();
 	if (slot) {
 		start = ktime_get_ns();
+		mutex_lock(&slot->region->lock);
 		sp_visit(slot);
+		mutex_unlock(&slot->region->lock);
 		vmlab_hist_record(&sp.scan_ns, ktime_get_ns() - start);
 	}
 	mutex_unlock(&sp.lock);

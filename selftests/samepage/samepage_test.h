@@ -50,7 +50,7 @@ static inline int sp_test_defaults(void)
 	       sp_set("sleep_millisecs", 1) || sp_set("max_page_sharing", 256) ||
 	       sp_set("use_zero_pages", 0) || sp_set("stable_scans", 0) ||
 	       sp_set("max_region_pages", 65536) || sp_set("max_pages", 131072) ||
-	       sp_set("merge_across_owners", 0);
+	       sp_set("merge_across_owners", 0) || sp_set("serialise_faults", 0);
 }
 
 static inline double sp_now(void)

@@ -17,49 +17,52 @@
 static vm_fault_t sp_fault(struct vm_fault *vmf)
 {
 	struct sp_region *r = vmf->vma->vm_file->private_data;
-	struct sp_slot *slot, *fresh = NULL;
-	struct page *page;
+	struct page *page, *fresh = NULL;
+	struct sp_slot *slot;
 	bool serialised;
 
-	serialised = sp_fault_lock(r);
-	if (vmf->pgoff >= r->reserved) {
-		/* Only reachable by mremap() tricks: mmap() reserved the range. */
-		sp_fault_unlock(r, serialised);
-		return VM_FAULT_SIGBUS;
-	}
-	slot = xa_load(&r->slots, vmf->pgoff);
-	if (!slot) {
-		/* Allocate outside the lock; another fault may win the slot. */
-		sp_fault_unlock(r, serialised);
-		fresh = sp_slot_alloc(r, vmf->pgoff);
-		if (!fresh) {
-			sp_count(SP_ALLOC_FAILURES);
-			return VM_FAULT_OOM;
-		}
+	for (;;) {
 		serialised = sp_fault_lock(r);
-		slot = xa_load(&r->slots, vmf->pgoff);
-		if (!slot) {
-			if (xa_is_err(xa_store(&r->slots, vmf->pgoff, fresh,
-					       GFP_KERNEL))) {
-				sp_fault_unlock(r, serialised);
-				sp_slot_discard(fresh);
-				sp_count(SP_ALLOC_FAILURES);
-				return VM_FAULT_OOM;
-			}
-			slot = fresh;
-			fresh = NULL;
-			r->resident++;
-			sp_gauge(SP_PAGES_RESIDENT, 1);
+		if (vmf->pgoff >= r->reserved) {
+			/* Only reachable by mremap() tricks: mmap() reserved the range. */
+			sp_fault_unlock(r, serialised);
+			if (fresh)
+				put_page(fresh);
+			return VM_FAULT_SIGBUS;
 		}
+		slot = sp_region_slot(r, vmf->pgoff);
+		if (IS_ERR(slot))
+			goto oom_unlock;
+		if (slot->page || fresh)
+			break;
+		/* Allocate outside the lock; another fault may fill the slot. */
+		sp_fault_unlock(r, serialised);
+		fresh = alloc_page(SP_GFP_USER | __GFP_ZERO);
+		if (!fresh)
+			goto oom;
+	}
+	if (!slot->page) {
+		WRITE_ONCE(slot->page, fresh);
+		fresh = NULL;
+		r->resident++;
+		sp_gauge(SP_PAGES_RESIDENT, 1);
 	}
 	page = slot->page;
 	get_page(page);
 	lock_page(page);
 	sp_fault_unlock(r, serialised);
 	if (fresh)
-		sp_slot_discard(fresh);
+		put_page(fresh);
 	vmf->page = page;
 	return VM_FAULT_LOCKED;
+
+oom_unlock:
+	sp_fault_unlock(r, serialised);
+	if (fresh)
+		put_page(fresh);
+oom:
+	sp_count(SP_ALLOC_FAILURES);
+	return VM_FAULT_OOM;
 }
 
 static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
@@ -73,14 +76,14 @@ static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
 
 	serialised = sp_fault_lock(r);
 	lock_page(page);
-	slot = xa_load(&r->slots, vmf->pgoff);
+	slot = sp_region_lookup(r, vmf->pgoff);
 	if (!slot || slot->page != page) {
 		/* Swapped since the fault; the swapper zapped our PTE. */
 		unlock_page(page);
 		sp_fault_unlock(r, serialised);
 		return VM_FAULT_NOPAGE;
 	}
-	if (!slot->stable) {
+	if (!sp_slot_stable(slot)) {
 		sp_fault_unlock(r, serialised);
 		return VM_FAULT_LOCKED;
 	}

@@ -38,6 +38,7 @@ static const char * const sp_counter_names[] = {
 	[SP_PAGES_RESIDENT] = "pages_resident",
 	[SP_REGIONS] = "regions",
 	[SP_STABLE_NODES] = "stable_nodes",
+	[SP_METADATA_BYTES] = "metadata_bytes",
 	[SP_FULL_SCANS] = "full_scans",
 	[SP_PAGES_SCANNED] = "pages_scanned",
 	[SP_MERGES] = "merges",
@@ -228,7 +229,7 @@ static int sp_open(struct inode *inode, struct file *file)
 	/* mm reads f_mapping->host on write faults. */
 	r->mapping.host = inode;
 	r->mapping.a_ops = &sp_aops;
-	xa_init(&r->slots);
+	xa_init(&r->chunks);
 	/* The opener's credentials, as they were at open(), and its memcg. */
 	r->owner.uid = file->f_cred->euid;
 	r->owner.memcg = sp_current_memcg();
@@ -260,13 +261,13 @@ static int sp_release(struct inode *inode, struct file *file)
 {
 	struct sp_region *r = file->private_data;
 	struct sp_slot *slot;
-	unsigned long idx;
+	pgoff_t idx = 0;
 
 	mutex_lock(&sp.lock);
 	sp_scan_forget_region(r);
 	list_del(&r->node);
 	sp.reserved -= r->reserved;
-	xa_for_each(&r->slots, idx, slot) {
+	while ((slot = sp_region_next_slot(r, &idx))) {
 		sp_slot_free(slot);
 		cond_resched();
 	}
@@ -274,7 +275,7 @@ static int sp_release(struct inode *inode, struct file *file)
 	sp.all.regions--;
 	sp_gauge(SP_REGIONS, -1);
 	mutex_unlock(&sp.lock);
-	xa_destroy(&r->slots);
+	sp_region_free_chunks(r);
 	mutex_destroy(&r->lock);
 	kfree(r);
 	return 0;
@@ -497,7 +498,8 @@ static int __init sp_init(void)
 	if (ret)
 		goto free_scan_ns;
 	vmlab_sp_index_init(&sp.stable);
-	vmlab_sp_index_init(&sp.unstable);
+	/* The two index tables are metadata too, however little is merged. */
+	sp_gauge(SP_METADATA_BYTES, sizeof(sp.stable) + sizeof(sp.unstable));
 	ret = sp_scan_start();
 	if (ret)
 		goto free_cow_ns;

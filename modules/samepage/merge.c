@@ -61,8 +61,8 @@ static bool sp_pages_same(struct page *a, struct page *b)
 /* Every PTE of this slot, in every process: they refault and see the new page. */
 static void sp_zap(struct sp_slot *slot)
 {
-	unmap_mapping_range(&slot->region->mapping,
-			    (loff_t)slot->index << PAGE_SHIFT, PAGE_SIZE, 1);
+	unmap_mapping_range(&sp_slot_region(slot)->mapping,
+			    (loff_t)sp_slot_index(slot) << PAGE_SHIFT, PAGE_SIZE, 1);
 }
 
 /* After the zap, only the slot's own reference may remain. */
@@ -134,6 +134,7 @@ static void sp_stable_free(struct sp_stable *s)
 	if (!s->page_given)
 		put_page(s->page);
 	kfree(s);
+	sp_gauge(SP_METADATA_BYTES, -(long)kmalloc_size_roundup(sizeof(*s)));
 }
 
 /*
@@ -153,10 +154,12 @@ void sp_reap(void)
 /* @zero: the merged page is a zero page (read before its use is dropped). */
 static void sp_region_count(struct sp_slot *slot, bool zero, int delta)
 {
+	struct sp_region *r = sp_slot_region(slot);
+
 	if (zero)
-		slot->region->zero += delta;
+		r->zero += delta;
 	else
-		slot->region->merged += delta;
+		r->merged += delta;
 }
 
 void sp_slot_volatile_adjust(struct sp_slot *slot, bool was_volatile)
@@ -165,14 +168,6 @@ void sp_slot_volatile_adjust(struct sp_slot *slot, bool was_volatile)
 
 	if (now != was_volatile)
 		sp_gauge(SP_PAGES_VOLATILE, now ? 1 : -1);
-}
-
-static void sp_unstable_del(struct sp_slot *slot)
-{
-	if (!sp_inode_hashed(&slot->unstable))
-		return;
-	vmlab_sp_index_del(&sp.unstable, &slot->unstable);
-	sp_gauge(SP_PAGES_UNSHARED, -1);
 }
 
 /*
@@ -186,6 +181,7 @@ static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 	sp_unstable_del(slot);
 	slot->page = s->page;
 	slot->stable = s;
+	slot->v.slot_merged = 1;
 	sp_region_count(slot, s->zero, 1);
 	slot->v.level = 0;
 	slot->v.skip = 0;
@@ -193,37 +189,16 @@ static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 	sp_count(SP_MERGES);
 }
 
-struct sp_slot *sp_slot_alloc(struct sp_region *r, pgoff_t index)
-{
-	struct sp_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
-
-	if (!slot)
-		return NULL;
-	slot->page = alloc_page(SP_GFP_USER | __GFP_ZERO);
-	if (!slot->page) {
-		kfree(slot);
-		return NULL;
-	}
-	slot->region = r;
-	slot->index = index;
-	sp_inode_init(&slot->unstable);
-	return slot;
-}
-
-/* A slot that lost the race to be inserted: never visible to anyone. */
-void sp_slot_discard(struct sp_slot *slot)
-{
-	put_page(slot->page);
-	kfree(slot);
-}
-
-/* The region is going away, under sp.lock: no PTE maps the slot any more. */
+/*
+ * The region is going away, under sp.lock: no PTE maps the slot any more.
+ * Its page goes; the slot itself goes with its chunk.
+ */
 void sp_slot_free(struct sp_slot *slot)
 {
 	sp_unstable_del(slot);
 	if (sp_vstate_volatile(&slot->v))
 		sp_gauge(SP_PAGES_VOLATILE, -1);
-	if (slot->stable) {
+	if (slot->v.slot_merged) {
 		struct sp_stable *s = slot->stable;
 		bool last;
 
@@ -241,8 +216,8 @@ void sp_slot_free(struct sp_slot *slot)
 	} else {
 		put_page(slot->page);
 	}
+	slot->page = NULL;
 	sp_gauge(SP_PAGES_RESIDENT, -1);
-	kfree(slot);
 }
 
 /*
@@ -292,7 +267,7 @@ int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 	struct page *copy = NULL;
 	bool last;
 
-	lockdep_assert_held(&slot->region->lock);
+	lockdep_assert_held(&sp_slot_region(slot)->lock);
 	for (;;) {
 		spin_lock(&s->lock);
 		last = s->users == 1;
@@ -322,6 +297,7 @@ int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 			spin_unlock(&s->lock);
 			s->page_given = true;
 			slot->stable = NULL;
+			slot->v.slot_merged = 0;
 			sp_stable_retire(s);
 			sp_count(SP_COW_REUSES);
 			return 0;
@@ -348,6 +324,7 @@ int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 	sp_region_count(slot, zero, -1);
 	slot->page = copy;
 	slot->stable = NULL;
+	slot->v.slot_merged = 0;
 	sp_zap(slot);
 	return 1;
 
@@ -414,6 +391,7 @@ static struct sp_stable *sp_stable_new(struct page *page, struct sp_domain *d,
 	spin_lock_init(&s->lock);
 	sp_inode_init(&s->inode);
 	sp_gauge(SP_STABLE_NODES, 1);
+	sp_gauge(SP_METADATA_BYTES, kmalloc_size_roundup(sizeof(*s)));
 	return s;
 }
 
@@ -428,7 +406,7 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 	struct sp_stable *s;
 	enum sp_try ret;
 
-	lockdep_assert_held(&twin->region->lock);
+	lockdep_assert_held(&sp_slot_region(twin)->lock);
 	if (sp_isolate(slot) != SP_MERGED)
 		return SP_BUSY;
 	if (sp_isolate(twin) != SP_MERGED) {
@@ -533,8 +511,10 @@ static void sp_tried(enum sp_try ret)
 void sp_merge(struct sp_slot *slot, u64 hash)
 {
 	unsigned int max_sharing = sp_tun(SPT_MAX_PAGE_SHARING);
-	struct sp_domain *d = sp_region_domain(slot->region);
+	struct sp_region *r = sp_slot_region(slot);
+	struct sp_domain *d = sp_region_domain(r);
 	u64 key = vmlab_sp_domain_key(hash, d->id);
+	struct sp_slot *twin, *next;
 	struct sp_inode *n, *tmp;
 	enum sp_try ret;
 
@@ -559,25 +539,24 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 		}
 	}
 	/* The walk survives a stale twin being dropped from the index. */
-	for (n = vmlab_sp_index_first(&sp.unstable, key); n; n = tmp) {
-		struct sp_slot *twin = container_of(n, struct sp_slot, unstable);
+	for (twin = sp_unstable_first((u32)hash); twin; twin = next) {
+		struct sp_region *tr = sp_slot_region(twin);
 
-		tmp = vmlab_sp_index_next(n);
+		next = sp_unstable_next(twin);
 
-		if (sp_region_domain(twin->region) != d)
+		if (sp_region_domain(tr) != d)
 			continue;
-		if (twin->region != slot->region)
-			mutex_lock_nested(&twin->region->lock, SINGLE_DEPTH_NESTING);
+		if (tr != r)
+			mutex_lock_nested(&tr->lock, SINGLE_DEPTH_NESTING);
 		ret = sp_try_pair(slot, twin, d, hash);
-		if (twin->region != slot->region)
-			mutex_unlock(&twin->region->lock);
+		if (tr != r)
+			mutex_unlock(&tr->lock);
 		if (ret != SP_DIFFERENT) {
 			sp_tried(ret);
 			return;
 		}
 	}
-	vmlab_sp_index_add(&sp.unstable, &slot->unstable, key);
-	sp_gauge(SP_PAGES_UNSHARED, 1);
+	sp_unstable_add(slot);
 }
 
 /*
@@ -587,9 +566,9 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 void sp_region_unindex(struct sp_region *r)
 {
 	struct sp_slot *slot;
-	unsigned long idx;
+	pgoff_t idx = 0;
 
-	xa_for_each(&r->slots, idx, slot) {
+	while ((slot = sp_region_next_slot(r, &idx))) {
 		sp_unstable_del(slot);
 		cond_resched();
 	}
@@ -607,9 +586,9 @@ static int sp_unmerge_slot(struct sp_slot *slot)
 	struct page *page;
 	int ret = 0;
 
-	mutex_lock(&slot->region->lock);
+	mutex_lock(&sp_slot_region(slot)->lock);
 	page = slot->page;
-	if (!slot->stable)
+	if (!slot->v.slot_merged)
 		goto unlock;
 	/* Our reference keeps the page while it is locked: s may die. */
 	get_page(page);
@@ -630,7 +609,7 @@ static int sp_unmerge_slot(struct sp_slot *slot)
 put:
 	put_page(page);
 unlock:
-	mutex_unlock(&slot->region->lock);
+	mutex_unlock(&sp_slot_region(slot)->lock);
 	return ret;
 }
 
@@ -638,7 +617,7 @@ int sp_unmerge_all(void)
 {
 	struct sp_region *r;
 	struct sp_slot *slot;
-	unsigned long idx;
+	pgoff_t idx;
 	bool busy;
 	int ret;
 
@@ -646,7 +625,8 @@ int sp_unmerge_all(void)
 		busy = false;
 		mutex_lock(&sp.lock);
 		list_for_each_entry(r, &sp.regions, node) {
-			xa_for_each(&r->slots, idx, slot) {
+			idx = 0;
+			while ((slot = sp_region_next_slot(r, &idx))) {
 				ret = sp_unmerge_slot(slot);
 				if (ret < 0)
 					goto unlock;

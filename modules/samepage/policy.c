@@ -32,8 +32,8 @@ EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_visit_skip);
 enum sp_verdict vmlab_sp_visit(struct sp_vstate *v, u64 hash,
 			       unsigned int stable_scans)
 {
-	if (v->hashed && v->hash != hash) {
-		v->hash = hash;
+	if (v->hashed && v->hash != (u32)hash) {
+		v->hash = (u32)hash;
 		sp_raise(v);
 		return SP_CHANGED;
 	}
@@ -43,7 +43,7 @@ enum sp_verdict vmlab_sp_visit(struct sp_vstate *v, u64 hash,
 		if (v->level)
 			v->level--;
 	}
-	v->hash = hash;
+	v->hash = (u32)hash;
 	v->hashed = 1;
 	return v->unchanged >= stable_scans ? SP_CANDIDATE : SP_WAIT;
 }

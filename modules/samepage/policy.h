@@ -14,18 +14,26 @@
 
 /**
  * struct sp_vstate - what the scanner remembers about one page
- * @hash: content hash at the last visit that hashed the page
- * @hashed: @hash is valid
+ * @hash: low 32 bits of the content hash at the last visit that hashed
+ *	the page: enough to see a change (the merge compares bytes anyway)
  * @level: volatility level, 0 when the page looks stable
  * @skip: visits left to sit out before the page is hashed again
  * @unchanged: consecutive visits that found the same hash
+ * @hashed: @hash is valid
+ * @slot_merged: the slot's, not the policy's (see struct sp_slot)
+ * @slot_indexed: the slot's, not the policy's
+ *
+ * Eight bytes, so that a slot is 24: the slot keeps its two flags in the
+ * spare bits here, and the policy never reads or writes them.
  */
 struct sp_vstate {
-	u64 hash;
-	u8 hashed;
+	u32 hash;
 	u8 level;
 	u8 skip;
 	u8 unchanged;
+	u8 hashed:1;
+	u8 slot_merged:1;
+	u8 slot_indexed:1;
 };
 
 enum sp_verdict {

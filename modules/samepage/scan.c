@@ -21,7 +21,6 @@
 static struct sp_slot *sp_next_slot(void)
 {
 	struct sp_slot *slot;
-	unsigned long idx;
 
 	if (!sp.cursor) {
 		if (list_empty(&sp.regions))
@@ -30,12 +29,9 @@ static struct sp_slot *sp_next_slot(void)
 		sp.cursor_index = 0;
 	}
 	for (;;) {
-		idx = sp.cursor_index;
-		slot = xa_find(&sp.cursor->slots, &idx, ULONG_MAX, XA_PRESENT);
-		if (slot) {
-			sp.cursor_index = idx + 1;
+		slot = sp_region_next_slot(sp.cursor, &sp.cursor_index);
+		if (slot)
 			return slot;
-		}
 		if (list_is_last(&sp.cursor->node, &sp.regions)) {
 			sp.cursor = NULL;
 			sp_count(SP_FULL_SCANS);
@@ -67,9 +63,12 @@ static void sp_visit(struct sp_slot *slot)
 	u64 hash;
 
 	sp_count(SP_PAGES_SCANNED);
-	if (slot->stable || vmlab_sp_visit_skip(&slot->v))
+	if (slot->v.slot_merged || vmlab_sp_visit_skip(&slot->v))
 		return;
 	hash = sp_page_hash(slot->page);
+	/* Its bucket is chosen by its hash: it leaves before the hash changes. */
+	if ((u32)hash != slot->v.hash)
+		sp_unstable_del(slot);
 	verdict = vmlab_sp_visit(&slot->v, hash, sp_tun(SPT_STABLE_SCANS));
 	sp_slot_volatile_adjust(slot, was);
 	if (verdict == SP_CANDIDATE)
@@ -90,10 +89,12 @@ static bool sp_scan_one(void)
 	sp_reap();
 	slot = sp_next_slot();
 	if (slot) {
+		struct sp_region *r = sp_slot_region(slot);
+
 		start = ktime_get_ns();
-		mutex_lock(&slot->region->lock);
+		mutex_lock(&r->lock);
 		sp_visit(slot);
-		mutex_unlock(&slot->region->lock);
+		mutex_unlock(&r->lock);
 		vmlab_hist_record(&sp.scan_ns, ktime_get_ns() - start);
 	}
 	mutex_unlock(&sp.lock);

@@ -56,6 +56,34 @@ TEST_F(dev, first_touch_is_zero)
 	munmap(m, 8 * PG);
 }
 
+/*
+ * Slots come in chunks of 84 (2 KiB), made on the first touch of one of
+ * their offsets and freed with the region: metadata_bytes counts them
+ * exactly, and a mapping alone costs nothing.
+ */
+TEST_F(dev, metadata_counts_slot_chunks)
+{
+	uint64_t base = sp_stat("metadata_bytes");
+	uint8_t *m = mmap(NULL, 200 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	volatile uint8_t sink;
+
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(base, sp_stat("metadata_bytes"));
+	m[0] = 1;
+	EXPECT_EQ(base + 2048, sp_stat("metadata_bytes"));
+	m[83 * PG] = 1;
+	EXPECT_EQ(base + 2048, sp_stat("metadata_bytes"));
+	sink = m[84 * PG];	/* a read fault makes its slot too */
+	EXPECT_EQ(base + 2 * 2048, sp_stat("metadata_bytes"));
+	m[199 * PG] = 1;
+	EXPECT_EQ(base + 3 * 2048, sp_stat("metadata_bytes"));
+	EXPECT_EQ(0, sink);
+	EXPECT_EQ(0, munmap(m, 200 * PG));
+	EXPECT_EQ(0, close(self->fd));
+	self->fd = -1;
+	EXPECT_EQ(base, sp_stat("metadata_bytes"));
+}
+
 /* Two mappings at different offsets of one region see the same pages. */
 TEST_F(dev, offsets_alias)
 {

@@ -14,6 +14,24 @@
 
 #include "samepage.h"
 
+/*
+ * Lock @page, which the caller holds a reference to, under @r's lock; or,
+ * when someone else holds the page lock, drop @r's lock, wait for the page
+ * and return false, so that the caller looks again.  The page lock of a
+ * merged page may be held by a COW break in another region, for as long as
+ * that region's memory cgroup takes to reclaim a page: faults elsewhere in
+ * this region, and the scanner, must not wait behind it.
+ */
+static bool sp_lock_page_or_wait(struct sp_region *r, bool serialised,
+				 struct page *page)
+{
+	if (trylock_page(page))
+		return true;
+	sp_fault_unlock(r, serialised);
+	folio_wait_locked(page_folio(page));
+	return false;
+}
+
 static vm_fault_t sp_fault(struct vm_fault *vmf)
 {
 	struct sp_region *r = vmf->vma->vm_file->private_data;
@@ -21,6 +39,7 @@ static vm_fault_t sp_fault(struct vm_fault *vmf)
 	struct sp_slot *slot;
 	bool serialised;
 
+again:
 	for (;;) {
 		serialised = sp_fault_lock(r);
 		if (vmf->pgoff >= r->reserved) {
@@ -49,7 +68,10 @@ static vm_fault_t sp_fault(struct vm_fault *vmf)
 	}
 	page = slot->page;
 	get_page(page);
-	lock_page(page);
+	if (!sp_lock_page_or_wait(r, serialised, page)) {
+		put_page(page);
+		goto again;
+	}
 	sp_fault_unlock(r, serialised);
 	if (fresh)
 		put_page(fresh);
@@ -74,8 +96,9 @@ static vm_fault_t sp_page_mkwrite(struct vm_fault *vmf)
 	bool was, serialised;
 	int ret;
 
-	serialised = sp_fault_lock(r);
-	lock_page(page);
+	do {
+		serialised = sp_fault_lock(r);
+	} while (!sp_lock_page_or_wait(r, serialised, page));
 	slot = sp_region_lookup(r, vmf->pgoff);
 	if (!slot || slot->page != page) {
 		/* Swapped since the fault; the swapper zapped our PTE. */

@@ -58,6 +58,7 @@ struct sp_state sp = {
 	.regions = LIST_HEAD_INIT(sp.regions),
 	.domains = LIST_HEAD_INIT(sp.domains),
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(sp.wait),
+	.reap_work = __WORK_INITIALIZER(sp.reap_work, sp_reap_work),
 };
 
 /* No readahead, no writeback: an empty table keeps generic code away. */
@@ -534,6 +535,8 @@ static void __exit sp_exit(void)
 	misc_deregister(&sp_misc);
 	debugfs_remove_recursive(sp_dir);
 	sp_scan_stop();
+	/* No region is left to queue more; reap what the last ones did. */
+	flush_work(&sp.reap_work);
 	mutex_lock(&sp.lock);
 	sp_reap();
 	mutex_unlock(&sp.lock);

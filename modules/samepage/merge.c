@@ -221,13 +221,22 @@ void sp_slot_free(struct sp_slot *slot)
 }
 
 /*
- * @s lost its last user outside sp.lock: sp_reap() frees it.  Already
+ * @s lost its last user outside sp.lock: sp_reap() frees it, from a work
+ * item, so that it goes soon even while the scanner is stopped.  Already
  * marked dead, so no one else can find a use for it.
  */
 static void sp_stable_retire(struct sp_stable *s)
 {
 	sp_gauge(SP_STABLE_NODES, -1);
-	llist_add(&s->reap, &sp.dead);
+	if (llist_add(&s->reap, &sp.dead))
+		schedule_work(&sp.reap_work);
+}
+
+void sp_reap_work(struct work_struct *work)
+{
+	mutex_lock(&sp.lock);
+	sp_reap();
+	mutex_unlock(&sp.lock);
 }
 
 /**

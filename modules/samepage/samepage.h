@@ -30,8 +30,9 @@
  *
  * A merged page whose last user leaves in a COW break cannot leave the
  * stable index there, which needs sp.lock: it is marked dead, so that no
- * slot joins it again, and handed to the scanner on sp.dead, which
- * removes and frees it under sp.lock (sp_reap()).
+ * slot joins it again, and put on sp.dead, whence a work item (and the
+ * scanner, before each visit) removes and frees it under sp.lock
+ * (sp_reap()).
  */
 #ifndef _VMLAB_SAMEPAGE_H
 #define _VMLAB_SAMEPAGE_H
@@ -43,6 +44,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <vmlab/stats.h>
@@ -247,6 +249,7 @@ struct sp_region {
  * @stable: merged pages by domain key (vmlab_sp_domain_key())
  * @unstable: private pages waiting for a twin, by domain key
  * @dead: merged pages whose last user left outside @lock (sp_reap())
+ * @reap_work: reaps @dead when a page is put on it
  * @cursor: region the scanner visits next (NULL: start a new full scan)
  * @cursor_index: page offset the scanner visits next in @cursor
  * @reserved: pages reserved by all regions, against max_pages
@@ -268,6 +271,7 @@ struct sp_state {
 	struct sp_index stable;
 	struct sp_unstable unstable;
 	struct llist_head dead;
+	struct work_struct reap_work;
 	struct sp_region *cursor;
 	unsigned long cursor_index;
 	unsigned long reserved;
@@ -329,6 +333,7 @@ void sp_merge(struct sp_slot *slot, u64 hash);
 int sp_unmerge_all(void);
 void sp_region_unindex(struct sp_region *r);
 void sp_reap(void);
+void sp_reap_work(struct work_struct *work);
 
 /*
  * serialise_faults=1: faults and COW breaks take sp.lock around their

@@ -402,15 +402,27 @@ TEST_F(merge, cow_break_marks_volatile)
 	EXPECT_EQ(0, sp_check(a + 3 * PG, 22));
 }
 
+/* Whether stat @name reads @want within 5 s (a work item frees dead pages). */
+static bool stat_settles(const char *name, uint64_t want)
+{
+	double deadline = sp_now() + 5;
+
+	while (sp_stat(name) != want && sp_now() < deadline)
+		usleep(10000);
+	return sp_stat(name) == want;
+}
+
 /*
  * The last user writes its merged page while a pipe holds a reference to
  * it (vmsplice): it must copy, the pipe keeps the old bytes, and the merged
- * page is released all the same instead of staying in the index unowned.
+ * page is released all the same instead of staying in the index unowned:
+ * its node's memory goes too, with the scanner stopped.
  */
 TEST_F(merge, pinned_last_user_copy_releases_page)
 {
 	uint64_t nodes = sp_stat("stable_nodes");
 	uint8_t *a = add_region(self, 2);
+	uint64_t meta;
 	uint8_t buf[PG];
 	struct iovec iov;
 	int pfd[2];
@@ -418,9 +430,11 @@ TEST_F(merge, pinned_last_user_copy_releases_page)
 	ASSERT_NE(NULL, a);
 	sp_fill(a, 31);
 	sp_fill(a + PG, 31);
+	meta = sp_stat("metadata_bytes");
 	ASSERT_EQ(0, sp_scan(2));
 	ASSERT_EQ(1, D(self, shared, "pages_shared"));
 	ASSERT_EQ(nodes + 1, sp_stat("stable_nodes"));
+	ASSERT_LT(meta, sp_stat("metadata_bytes"));
 
 	a[0] ^= 1;
 	EXPECT_EQ(1, D(self, shared, "pages_shared"));
@@ -435,6 +449,8 @@ TEST_F(merge, pinned_last_user_copy_releases_page)
 	EXPECT_EQ(0, D(self, reuses, "cow_reuses"));
 	EXPECT_EQ(0, D(self, shared, "pages_shared"));
 	EXPECT_EQ(nodes, sp_stat("stable_nodes"));
+	EXPECT_EQ(0U, sp_get("run"));
+	EXPECT_TRUE(stat_settles("metadata_bytes", meta));
 	EXPECT_EQ(1, sp_check(a + PG, 31));
 	ASSERT_EQ((ssize_t)PG, read(pfd[0], buf, PG));
 	EXPECT_EQ(-1, sp_check(buf, 31));

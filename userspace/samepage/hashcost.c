@@ -37,7 +37,7 @@ static double cpu_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void usage(void)
+static void hashcost_usage(void)
 {
 	fprintf(stderr, "usage: vmlab-samepage hashcost [--mib M] [--rounds R]\n");
 	exit(2);
@@ -58,14 +58,14 @@ int hashcost_main(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if ((c != 'm' && c != 'r') || parse_long(optarg, 1, c == 'm' ? 4096 : 1000, &v))
-			usage();
+			hashcost_usage();
 		if (c == 'm')
 			mib = v;
 		else
 			rounds = v;
 	}
 	if (optind != argc)
-		usage();
+		hashcost_usage();
 	pages = mib * (1024 * 1024 / PG);
 	buf = malloc(pages * PG);
 	if (!buf) {

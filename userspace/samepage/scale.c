@@ -230,7 +230,7 @@ static int measure(const struct scale_opts *o)
 	return rc;
 }
 
-static void usage(void)
+static void scale_usage(void)
 {
 	fprintf(stderr, "usage: vmlab-samepage scale [--procs N] [--mib M] [--seconds S]\n"
 		"              [--pages-to-scan N] [--sleep-ms N] [--serialise-faults 0|1]\n");
@@ -242,7 +242,7 @@ static long arg(long min, long max)
 	long v;
 
 	if (parse_long(optarg, min, max, &v))
-		usage();
+		scale_usage();
 	return v;
 }
 
@@ -281,11 +281,11 @@ int scale_main(int argc, char **argv)
 			o.serialise = arg(0, 1);
 			break;
 		default:
-			usage();
+			scale_usage();
 		}
 	}
 	if (optind != argc)
-		usage();
+		scale_usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	return measure(&o);
 }

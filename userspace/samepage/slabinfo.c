@@ -20,14 +20,20 @@ int slab_parse(const char *text, struct slab_snapshot *s)
 	for (; line && *line; line = eol ? eol + 1 : NULL) {
 		struct slab_cache c = { 0 };
 		long long objperslab;
+		const char *slabdata;
 
 		eol = strchr(line, '\n');
 		if (*line == '#' || !strncmp(line, "slabinfo", 8))
 			continue;
-		/* name active num objsize objperslab pagesperslab : tunables l b s : slabdata a n s */
-		if (sscanf(line, "%63s %lld %lld %lld %lld %lld : tunables %*d %*d %*d : slabdata %*d %lld",
-			   c.name, &c.active_objs, &c.num_objs, &c.objsize, &objperslab,
-			   &c.pagesperslab, &c.num_slabs) != 7)
+		/*
+		 * name active_objs num_objs objsize objperslab pagesperslab
+		 * : tunables ... : slabdata active_slabs num_slabs sharedavail
+		 */
+		slabdata = strstr(line, ": slabdata ");
+		if (!slabdata || (eol && slabdata > eol) ||
+		    sscanf(line, "%63s %lld %lld %lld %lld %lld", c.name, &c.active_objs,
+			   &c.num_objs, &c.objsize, &objperslab, &c.pagesperslab) != 6 ||
+		    sscanf(slabdata, ": slabdata %*d %lld", &c.num_slabs) != 1)
 			goto bad;
 		if (s->n == cap) {
 			struct slab_cache *more;

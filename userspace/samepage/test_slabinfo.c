@@ -16,7 +16,7 @@ static const char before_text[] = HEADER
 	"ksm_rmap_item 0 0 64 64 1 : tunables 0 0 0 : slabdata 0 0 0\n"
 	"kmalloc-cg-96 1302 1302 96 42 1 : tunables 0 0 0 : slabdata 31 31 0\n"
 	"radix_tree_node 2632 2632 576 28 4 : tunables 0 0 0 : slabdata 94 94 0\n"
-	"kmalloc-8      10     20      8  512    1 : tunables    0    0    0 : slabdata      1  1  0\n";
+	"kmalloc-8   10   20    8  512    1 : tunables    0    0    0 : slabdata      1  1  0\n";
 
 static const char after_text[] = HEADER
 	"ksm_rmap_item 65536 65600 64 64 1 : tunables 0 0 0 : slabdata 1025 1025 0\n"

@@ -94,7 +94,7 @@ END {
 	row("wall time to steady state (s)", "wall_s", ".1f")
 	row("scanner CPU to steady state (s)", "cpu_s", ".2f")
 	sp_visit = v["samepage", "pages_scanned"] > 0 ? v["samepage", "cpu_s"] * 1e9 / v["samepage", "pages_scanned"] : 0
-	printf "%-36s %10s %10d\n", "pages visited (pages_scanned)", v["ksm", "pages_scanned"] > 0 ? v["ksm", "pages_scanned"] : "n/a", v["samepage", "pages_scanned"]
+	printf "%-36s %10s %10d\n", "pages visited (pages_scanned)", (v["ksm", "pages_scanned"] > 0 ? v["ksm", "pages_scanned"] : "n/a"), v["samepage", "pages_scanned"]
 	printf "%-36s %10s %10d\n", "scanner CPU per page visited (ns)", "n/a", sp_visit
 	printf "%-36s %10d %10s\n", "xxh64 of one 4 KiB page, hot (ns)", hot, ""
 	printf "%-36s %10d %10s\n", "xxh64 of one 4 KiB page, cold (ns)", cold, ""

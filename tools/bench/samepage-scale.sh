@@ -60,7 +60,7 @@ END {
 	for (k = 1; k <= ns; k++) {
 		s = order[k]
 		for (n = 1; n <= 4; n *= 2)
-			printf "%-16s %5d %12d %8.2f %11d %9d %12.2f\n", s == "na" ? "not available" : s, n, fps[s, n], fps[s, 1] > 0 ? fps[s, n] / fps[s, 1] : 0, cow[s, n], merges[s, n], cpu[s, n]
+			printf "%-16s %5d %12d %8.2f %11d %9d %12.2f\n", (s == "na" ? "not available" : s), n, fps[s, n], (fps[s, 1] > 0 ? fps[s, n] / fps[s, 1] : 0), cow[s, n], merges[s, n], cpu[s, n]
 	}
 	printf "\ntarget: 4 processes >= 3x one process (serialise_faults=0)\n"
 	if (cpus < 4)

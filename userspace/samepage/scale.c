@@ -14,7 +14,7 @@
  * the value it holds: a COW break wherever the scanner merged the page
  * meanwhile, and no change of content, so the page can merge again.  It
  * then unmaps and closes the region, so that the next round faults every
- * page in afresh.  Each process reports its page faults (ru_minflt) per
+ * page in afresh; the round under way at S seconds stops there.  Each process reports its page faults (ru_minflt) per
  * second of its own wall time; the module's cow_breaks, merges and
  * pages_scanned are counted over the whole run.
  *
@@ -79,13 +79,19 @@ static void fill_page(uint64_t *w, unsigned long page)
 		w[i] = seed ^ (i * 0xBF58476D1CE4E5B9ULL);
 }
 
-/* One region's life: map, write every page, write every page again, close. */
-static int one_round(unsigned long pages)
+/* Pages between two looks at the clock: a round is too long to be the unit. */
+#define CLOCK_EVERY 64
+
+/*
+ * One region's life: map, write every page, write every page again, close.
+ * 1 when @deadline passed (the round is cut short there), 0, or -1.
+ */
+static int one_round(unsigned long pages, double deadline)
 {
 	volatile uint64_t *w;
-	unsigned long i;
+	unsigned long i, pass;
 	uint8_t *mem;
-	int fd = open(VMLAB_SAMEPAGE_DEV, O_RDWR);
+	int fd = open(VMLAB_SAMEPAGE_DEV, O_RDWR), late = 0;
 
 	if (fd < 0)
 		return -1;
@@ -94,16 +100,20 @@ static int one_round(unsigned long pages)
 		close(fd);
 		return -1;
 	}
-	for (i = 0; i < pages; i++)
-		fill_page((uint64_t *)(mem + i * PG), i);
-	/* Same value: a write fault on a merged page, same content after. */
-	for (i = 0; i < pages; i++) {
-		w = (volatile uint64_t *)(mem + i * PG);
-		w[0] = w[0];
+	for (pass = 0; pass < 2 && !late; pass++) {
+		for (i = 0; i < pages && !late; i++) {
+			w = (volatile uint64_t *)(mem + i * PG);
+			if (!pass)
+				fill_page((uint64_t *)w, i);
+			else	/* a COW break if merged; the content stays */
+				w[0] = w[0];
+			if (i % CLOCK_EVERY == CLOCK_EVERY - 1)
+				late = now() >= deadline;
+		}
 	}
 	munmap(mem, pages * PG);
 	close(fd);
-	return 0;
+	return late;
 }
 
 static void child_main(const struct scale_opts *o, int go, int report)
@@ -112,6 +122,7 @@ static void child_main(const struct scale_opts *o, int go, int report)
 	struct scale_report r = { 0 };
 	struct rusage a, b;
 	double t0, deadline;
+	int late;
 	char c;
 
 	/* Every process starts when the parent closes the pipe. */
@@ -121,12 +132,13 @@ static void child_main(const struct scale_opts *o, int go, int report)
 	t0 = now();
 	deadline = t0 + o->seconds;
 	do {
-		if (one_round(pages)) {
+		late = one_round(pages, deadline);
+		if (late < 0) {
 			perror("vmlab-samepage scale: region");
 			_exit(1);
 		}
 		r.rounds++;
-	} while (now() < deadline);
+	} while (!late);
 	r.seconds = now() - t0;
 	getrusage(RUSAGE_SELF, &b);
 	r.faults = b.ru_minflt - a.ru_minflt;

@@ -14,9 +14,10 @@
  * the value it holds: a COW break wherever the scanner merged the page
  * meanwhile, and no change of content, so the page can merge again.  It
  * then unmaps and closes the region, so that the next round faults every
- * page in afresh; the round under way at S seconds stops there.  Each process reports its page faults (ru_minflt) per
- * second of its own wall time; the module's cow_breaks, merges and
- * pages_scanned are counted over the whole run.
+ * page in afresh; the round under way at S seconds stops there.  Each
+ * process reports its page faults (ru_minflt) per second of its own wall
+ * time; the module's cow_breaks, merges and pages_scanned are counted
+ * over the whole run.
  *
  * With --serialise-faults the module's serialise_faults knob is set first
  * (1: every fault also takes the global lock, the design before per-region

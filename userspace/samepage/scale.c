@@ -5,7 +5,7 @@
  *
  *   vmlab-samepage scale [--procs N] [--mib M] [--seconds S]
  *                        [--pages-to-scan N] [--sleep-ms N]
- *                        [--serialise-faults 0|1]
+ *                        [--serialise-faults 0|1] [--no-scanner]
  *
  * Each of N processes, for S seconds, opens its own region, maps M MiB,
  * writes every page (each write faults the page in) with content that
@@ -22,9 +22,11 @@
  * With --serialise-faults the module's serialise_faults knob is set first
  * (1: every fault also takes the global lock, the design before per-region
  * locking); a module without the knob is measured as it is, and the
- * result says serialise=na.
+ * result says serialise=na.  --no-scanner is the control: the same
+ * faults with the scanner stopped.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -49,6 +51,7 @@
 
 struct scale_opts {
 	long procs, mib, seconds, pages_to_scan, sleep_ms, serialise;
+	bool scan;	/* false: the control, faults with the scanner stopped */
 };
 
 /* What one process sends back through its pipe. */
@@ -217,7 +220,7 @@ static int measure(const struct scale_opts *o)
 	for (i = 0; i < 3; i++)
 		base[i] = stat_read(SP_DIR, SP_DIR "/stats", counted[i]);
 	cpu0 = kthread_cpu_s("vmlab_samepaged");
-	knob_write(SP_DIR, "run", 1);
+	knob_write(SP_DIR, "run", o->scan);
 	close(go[1]);
 	for (p = 0; p < o->procs; p++) {
 		if (read(rep[p], &r, sizeof(r)) != sizeof(r)) {
@@ -234,8 +237,8 @@ static int measure(const struct scale_opts *o)
 	knob_write(SP_DIR, "run", 0);
 	cpu1 = kthread_cpu_s("vmlab_samepaged");
 	/* One line, printed in parts so that no format string is split. */
-	printf("result scale procs=%ld mib=%ld seconds=%ld serialise=%s ", o->procs, o->mib,
-	       o->seconds, serialise);
+	printf("result scale procs=%ld mib=%ld seconds=%ld serialise=%s scanner=%s ", o->procs,
+	       o->mib, o->seconds, serialise, o->scan ? "on" : "off");
 	printf("faults_per_s=%.0f cow_breaks=%llu merges=%llu pages_scanned=%llu ", total,
 	       stat_delta(counted[0], base[0]), stat_delta(counted[1], base[1]),
 	       stat_delta(counted[2], base[2]));
@@ -246,7 +249,8 @@ static int measure(const struct scale_opts *o)
 static void scale_usage(void)
 {
 	fprintf(stderr, "usage: vmlab-samepage scale [--procs N] [--mib M] [--seconds S]\n"
-		"              [--pages-to-scan N] [--sleep-ms N] [--serialise-faults 0|1]\n");
+		"              [--pages-to-scan N] [--sleep-ms N] [--serialise-faults 0|1]\n"
+		"              [--no-scanner]\n");
 	exit(2);
 }
 
@@ -265,11 +269,12 @@ int scale_main(int argc, char **argv)
 		{ "procs", 1, NULL, 'p' }, { "mib", 1, NULL, 'm' },
 		{ "seconds", 1, NULL, 's' }, { "pages-to-scan", 1, NULL, 'n' },
 		{ "sleep-ms", 1, NULL, 'S' }, { "serialise-faults", 1, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+		{ "no-scanner", 0, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
 	/* The scanner flat out (sleep 0), which is when it contends most. */
 	struct scale_opts o = { .procs = 4, .mib = 64, .seconds = 20,
-				.pages_to_scan = 1000, .sleep_ms = 0, .serialise = -1 };
+				.pages_to_scan = 1000, .sleep_ms = 0, .serialise = -1,
+				.scan = true };
 	int c;
 
 	optind = 0;
@@ -292,6 +297,9 @@ int scale_main(int argc, char **argv)
 			break;
 		case 'f':
 			o.serialise = arg(0, 1);
+			break;
+		case 'o':
+			o.scan = false;
 			break;
 		default:
 			scale_usage();

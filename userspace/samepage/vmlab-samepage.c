@@ -645,6 +645,7 @@ static void print_usage(FILE *out)
 		"       vmlab-samepage probe [--trials N] [--uid U] [--pages-to-scan N] [--timeout S]\n"
 		"       vmlab-samepage scale [--procs N] [--mib M] [--seconds S]\n"
 		"              [--pages-to-scan N] [--sleep-ms N] [--serialise-faults 0|1]\n"
+		"              [--no-scanner]\n"
 		"       vmlab-samepage hashcost [--mib M] [--rounds R]\n"
 		"       vmlab-samepage --help\n");
 }

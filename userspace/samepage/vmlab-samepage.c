@@ -449,7 +449,7 @@ static int run(void)
 	printf("result backend=%s pages=%lu procs=%u shared=%llu sharing=%llu zero=%llu steady=%d ",
 	       be->name, lay.pages, lay.procs, shared, sharing, zero, ok);
 	printf("full_scans=%lu wall_s=%.3f cpu_s=%.2f cow_writes=%lu ", n, t1 - t0, cpu, total_cow);
-	printf("pages_scanned=%llu slab_bytes=%lld ", scanned, slab_own);
+	printf("pages_scanned=%llu own_obj_bytes=%lld ", scanned, slab_own);
 	printf("cow_us_median=%.1f cow_us_p90=%.1f bad_pages=%lu\n",
 	       total_cow ? lat[total_cow / 2] / 1000.0 : 0,
 	       total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0, bad_before + bad_after);

@@ -66,6 +66,8 @@ function fields(from) { delete f; for (i = from; i <= NF; i++) { split($i, kv, "
 	for (k in f) v[b, k] = f[k]
 	if ($0 !~ /steady=1/ || $0 !~ /bad_pages=0 *$/) bad = 1
 }
+# KSM counts pages_scanned from 6.6 on: 0 before, and no figure.
+function per_visit(be) { return v[be, "pages_scanned"] > 0 ? v[be, "cpu_s"] * 1e9 / v[be, "pages_scanned"] : 0 }
 function ratio(a, c) { return c > 0 ? sprintf("%.2f", a / c) : "-" }
 function row(label, k, fmt) {
 	printf "%-36s %10" fmt " %10" fmt " %8s\n", label, v["ksm", k], v["samepage", k], ratio(v["samepage", k], v["ksm", k])
@@ -93,9 +95,10 @@ END {
 	row("full scans to steady state", "full_scans", "d")
 	row("wall time to steady state (s)", "wall_s", ".1f")
 	row("scanner CPU to steady state (s)", "cpu_s", ".2f")
-	sp_visit = v["samepage", "pages_scanned"] > 0 ? v["samepage", "cpu_s"] * 1e9 / v["samepage", "pages_scanned"] : 0
+	sp_visit = per_visit("samepage")
+	ksm_visit = per_visit("ksm")
 	printf "%-36s %10s %10d\n", "pages visited (pages_scanned)", (v["ksm", "pages_scanned"] > 0 ? v["ksm", "pages_scanned"] : "n/a"), v["samepage", "pages_scanned"]
-	printf "%-36s %10s %10d\n", "scanner CPU per page visited (ns)", "n/a", sp_visit
+	printf "%-36s %10s %10d %8s\n", "scanner CPU per page visited (ns)", (ksm_visit > 0 ? sprintf("%d", ksm_visit) : "n/a"), sp_visit, ratio(sp_visit, ksm_visit)
 	printf "%-36s %10d %10s\n", "xxh64 of one 4 KiB page, hot (ns)", hot, ""
 	printf "%-36s %10d %10s\n", "xxh64 of one 4 KiB page, cold (ns)", cold, ""
 	if (cold > 0) printf "samepage CPU per visit / cold xxh64: %.1f\n", sp_visit / cold

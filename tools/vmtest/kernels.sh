@@ -27,7 +27,7 @@ die() { echo "kernels: error: $*" >&2; exit 1; }
 
 HOST_PKGS=(qemu-system-x86 busybox-static cpio linux-source-6.1 build-essential
 	   bc flex bison libelf-dev libssl-dev kmod python3 xz-utils sparse
-	   dwarves rsync e2fsprogs zstd debootstrap trinity
+	   dwarves rsync e2fsprogs zstd debootstrap trinity libxxhash-dev
 	   python3-sphinx python3-docutils python3-yaml debhelper dkms dh-dkms)
 
 deps() {

@@ -8,6 +8,8 @@
  *                      [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1]
  *                      [--timeout S]
  *   vmlab-samepage probe [--trials N] [--uid U]
+ *   vmlab-samepage scale [--procs N] [--mib M] [--seconds S] ...   (scale.c)
+ *   vmlab-samepage hashcost [--mib M] [--rounds R]                 (hashcost.c)
  *
  * run fills memory in P processes with a known layout (a fraction --dup of
  * the pages in groups of --group identical pages, --zero zero pages,
@@ -27,7 +29,6 @@
  * it must cost what the wrong guess costs.  One "probe ..." line per
  * domain and guess: median and p99 of the write latency and the faults.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,11 +45,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hashcost.h"
+#include "knobs.h"
 #include "layout.h"
+#include "scale.h"
+#include "slabinfo.h"
 #include "vmlab/samepage.h"
 
-#define SP_DIR "/sys/kernel/debug/vmlab/samepage"
-#define KSM_DIR "/sys/kernel/mm/ksm"
 #define PG LAYOUT_PAGE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -57,11 +60,26 @@ struct backend {
 	const char *dir;	/* knobs */
 	const char *stats;	/* NULL: one file per stat in dir */
 	const char *thread;	/* scanner thread's comm */
+	/*
+	 * The slab caches its bookkeeping lives in.  samepage's slots are
+	 * kzalloc'd with GFP_KERNEL_ACCOUNT (kmalloc-cg-96, or kmalloc-96
+	 * without memcg), its merged-page nodes with GFP_KERNEL (kmalloc-64),
+	 * and its xarrays' nodes are radix_tree_node; KSM has caches of its own.
+	 */
+	const char * const *caches;
+};
+
+static const char * const samepage_caches[] = {
+	"kmalloc-cg-96", "kmalloc-96", "kmalloc-cg-64", "kmalloc-64", "radix_tree_node", NULL,
+};
+
+static const char * const ksm_caches[] = {
+	"ksm_rmap_item", "ksm_stable_node", "ksm_mm_slot", NULL,
 };
 
 static const struct backend backends[] = {
-	{ "samepage", SP_DIR, SP_DIR "/stats", "vmlab_samepaged" },
-	{ "ksm", KSM_DIR, NULL, "ksmd" },
+	{ "samepage", SP_DIR, SP_DIR "/stats", "vmlab_samepaged", samepage_caches },
+	{ "ksm", KSM_DIR, NULL, "ksmd", ksm_caches },
 };
 
 static const struct backend *be = &backends[0];
@@ -85,85 +103,19 @@ static double now(void)
 
 static int put_knob(const char *knob, unsigned long v)
 {
-	char path[256], buf[32];
-	int fd, n, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", be->dir, knob);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%lu\n", v);
-	if (write(fd, buf, n) != n)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
+	return knob_write(be->dir, knob, v);
 }
 
 /* A stat by its KSM name; ~0 when the backend does not have it. */
 static unsigned long long stat_of(const char *name)
 {
-	static char buf[8192];
-	char path[256], *p;
-	size_t nlen = strlen(name);
-
-	if (!be->stats) {
-		snprintf(path, sizeof(path), "%s/%s", be->dir, name);
-		if (read_file(path, buf, sizeof(buf)))
-			return ~0ULL;
-		return strtoull(buf, NULL, 10);
-	}
-	if (read_file(be->stats, buf, sizeof(buf)))
-		return ~0ULL;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, name, nlen) && p[nlen] == ' ')
-			return strtoull(p + nlen + 1, NULL, 10);
-	return ~0ULL;
+	return stat_read(be->dir, be->stats, name);
 }
 
 /* CPU seconds used so far by the scanner thread, from /proc/PID/stat. */
 static double thread_cpu(void)
 {
-	char path[300], buf[1024], *p;
-	unsigned long ut, st;
-	struct dirent *d;
-	double ret = -1;
-	DIR *dp = opendir("/proc");
-
-	while (dp && (d = readdir(dp))) {
-		if (d->d_name[0] < '0' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
-		if (read_file(path, buf, sizeof(buf)))
-			continue;
-		p = strchr(buf, '(');
-		if (!p || strncmp(p + 1, be->thread, strlen(be->thread)) ||
-		    p[1 + strlen(be->thread)] != ')')
-			continue;
-		p = strrchr(buf, ')');
-		/* Fields 14 and 15 (utime, stime); the ')' ends field 2. */
-		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			   &ut, &st) == 2)
-			ret = (double)(ut + st) / sysconf(_SC_CLK_TCK);
-		break;
-	}
-	if (dp)
-		closedir(dp);
-	return ret;
+	return kthread_cpu_s(be->thread);
 }
 
 /* ---- the processes that hold the memory ---- */
@@ -333,8 +285,45 @@ static unsigned long ask_all(struct child *c, char cmd)
 	return total;
 }
 
+/*
+ * One "slab cache=... objs=... obj_bytes=... slab_bytes=..." line per cache
+ * of the backend's, and per other cache that grew by 256 KiB or more (so
+ * that memory the backend put elsewhere shows); returns the backend's
+ * caches' object bytes.  Slab merging hides caches: run with slab_nomerge.
+ */
+static long long report_slabs(const struct slab_snapshot *before,
+			      const struct slab_snapshot *after)
+{
+	long long own = 0;
+	struct slab_growth g;
+	const char * const *c;
+	size_t i;
+
+	for (c = be->caches; *c; c++) {
+		g = slab_grew(before, after, *c, PG);
+		own += g.obj_bytes;
+		printf("slab cache=%s own=1 objs=%lld obj_bytes=%lld slab_bytes=%lld\n", *c,
+		       g.objs, g.obj_bytes, g.slab_bytes);
+	}
+	for (i = 0; i < after->n; i++) {
+		const char *name = after->caches[i].name;
+
+		for (c = be->caches; *c && strcmp(*c, name); c++)
+			;
+		g = slab_grew(before, after, name, PG);
+		if (*c || g.slab_bytes < 256 * 1024)
+			continue;
+		printf("slab cache=%s own=0 objs=%lld obj_bytes=%lld slab_bytes=%lld\n", name,
+		       g.objs, g.obj_bytes, g.slab_bytes);
+	}
+	return own;
+}
+
 static int run(void)
 {
+	struct slab_snapshot slab_before = { 0 }, slab_after;
+	unsigned long long base_scanned, scanned;
+	long long slab_own = -1;
 	unsigned long long base_scans, shared = 0, sharing = 0, zero = 0;
 	unsigned long bad_before, bad_after, n, total_cow = 0;
 	double t0, t1, cpu0, cpu1, cpu, deadline;
@@ -367,6 +356,9 @@ static int run(void)
 	       (unsigned long long)e.zero);
 	fflush(stdout);
 
+	/* Before the first page is touched: the bookkeeping of every page counts. */
+	if (slab_read(&slab_before))
+		fprintf(stderr, "vmlab-samepage: cannot read /proc/slabinfo\n");
 	for (p = 0; p < lay.procs; p++) {
 		if (pipe(pc) || pipe(pr))
 			die("pipe");
@@ -388,6 +380,7 @@ static int run(void)
 			die("child failed to start");
 
 	base_scans = stat_of("full_scans");
+	base_scanned = stat_of("pages_scanned");
 	cpu0 = thread_cpu();
 	t0 = now();
 	deadline = t0 + timeout_s;
@@ -409,7 +402,15 @@ static int run(void)
 	/* -1 when the thread's stat could not be read. */
 	cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
 	n = stat_of("full_scans") - base_scans;
+	scanned = stat_of("pages_scanned");
+	/* KSM has pages_scanned from 6.6 on: ~0 before. */
+	scanned = scanned == ~0ULL || base_scanned == ~0ULL ? 0 : scanned - base_scanned;
 	put_knob("run", 0);
+	if (slab_before.n && !slab_read(&slab_after)) {
+		slab_own = report_slabs(&slab_before, &slab_after);
+		slab_free(&slab_after);
+	}
+	slab_free(&slab_before);
 	/* One line, printed in parts so that no format string is split. */
 	printf("%s steady state after %.2f s, %lu full scans, %.2f s scanner CPU: ",
 	       ok ? "reached" : "NOT reached", t1 - t0, n, cpu);
@@ -448,6 +449,7 @@ static int run(void)
 	printf("result backend=%s pages=%lu procs=%u shared=%llu sharing=%llu zero=%llu steady=%d ",
 	       be->name, lay.pages, lay.procs, shared, sharing, zero, ok);
 	printf("full_scans=%lu wall_s=%.3f cpu_s=%.2f cow_writes=%lu ", n, t1 - t0, cpu, total_cow);
+	printf("pages_scanned=%llu own_obj_bytes=%lld ", scanned, slab_own);
 	printf("cow_us_median=%.1f cow_us_p90=%.1f bad_pages=%lu\n",
 	       total_cow ? lat[total_cow / 2] / 1000.0 : 0,
 	       total_cow ? lat[total_cow * 9 / 10] / 1000.0 : 0, bad_before + bad_after);
@@ -619,7 +621,7 @@ static int status(void)
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), SP_DIR "/%s", files[i]);
-		if (read_file(path, buf, sizeof(buf))) {
+		if (file_read(path, buf, sizeof(buf))) {
 			fprintf(stderr, "vmlab-samepage: %s: %s (is vmlab_samepage loaded?)\n",
 				path, strerror(errno));
 			return 1;
@@ -641,6 +643,10 @@ static void print_usage(FILE *out)
 		"              [--dup F] [--group G] [--zero F] [--volatile F]\n"
 		"              [--pages-to-scan N] [--sleep-ms N] [--use-zero-pages 0|1] [--timeout S]\n"
 		"       vmlab-samepage probe [--trials N] [--uid U] [--pages-to-scan N] [--timeout S]\n"
+		"       vmlab-samepage scale [--procs N] [--mib M] [--seconds S]\n"
+		"              [--pages-to-scan N] [--sleep-ms N] [--serialise-faults 0|1]\n"
+		"              [--no-scanner]\n"
+		"       vmlab-samepage hashcost [--mib M] [--rounds R]\n"
 		"       vmlab-samepage --help\n");
 }
 
@@ -697,6 +703,11 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc || !strcmp(argv[optind], "status"))
 		return optind + 1 < argc ? (usage(), 2) : status();
+	/* The benchmarks parse their own options. */
+	if (!strcmp(argv[optind], "scale"))
+		return scale_main(argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "hashcost"))
+		return hashcost_main(argc - optind, argv + optind);
 	is_probe = !strcmp(argv[optind], "probe");
 	if (!is_probe && strcmp(argv[optind], "run"))
 		usage();

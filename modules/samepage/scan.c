@@ -114,6 +114,13 @@ static void sp_scan_batch(void)
 
 static int sp_scan_thread(void *unused)
 {
+	/*
+	 * Below the processes whose pages it merges, as ksmd is: at
+	 * sleep_millisecs=0 it is always runnable, and a fault it woke on
+	 * its own CPU (by handing over a region lock) would otherwise wait
+	 * for the next tick to run.
+	 */
+	set_user_nice(current, 5);
 	set_freezable();
 	while (!kthread_should_stop()) {
 		if (READ_ONCE(sp.run) == 1) {

@@ -97,13 +97,38 @@ static int run_writers(uint8_t * const *map, uint8_t *shadow, const uint8_t *ref
 	return bad ? -1 : 0;
 }
 
-/* Maps, reads, unmaps and forks until the deadline. */
-static int churn(const int *fd, double deadline)
+/*
+ * A region of its own, filled with @ref (so that the scanner merges its
+ * pages into the writers' merged pages), held @usecs and closed: its slots
+ * drop their uses of those merged pages while the writers COW-break them.
+ */
+static int come_and_go(const uint8_t *ref, useconds_t usecs)
+{
+	int fd, i;
+	uint8_t *m = sp_region(PAGES, &fd);
+
+	if (!m)
+		return 1;
+	for (i = 0; i < PAGES; i++)
+		memcpy(m + i * PG, ref, PG);
+	usleep(usecs);
+	munmap(m, PAGES * PG);
+	close(fd);
+	return 0;
+}
+
+/*
+ * Maps, reads, unmaps and forks until the deadline; and between rounds a
+ * third region comes and goes.
+ */
+static int churn(const int *fd, const uint8_t *ref, double deadline)
 {
 	volatile uint8_t sink = 0;
 	int r, i;
 
 	while (sp_now() < deadline) {
+		if (come_and_go(ref, 20000))
+			return 1;
 		for (r = 0; r < REGIONS; r++) {
 			uint8_t *m = mmap(NULL, PAGES * PG, PROT_READ, MAP_SHARED, fd[r], 0);
 			pid_t pid;
@@ -232,7 +257,7 @@ TEST_F(race, writers_during_scans)
 	churner = fork();
 	ASSERT_LE(0, churner);
 	if (!churner)
-		_exit(churn(self->fd, deadline));
+		_exit(churn(self->fd, self->ref, deadline));
 	writer = fork();
 	ASSERT_LE(0, writer);
 	if (!writer) {

@@ -14,7 +14,7 @@
 # - the scanner thread's CPU (utime + stime) to the steady state;
 # - the scanner's slab memory per page: each cache's growth from before
 #   the first page is touched to the steady state (/proc/slabinfo), plus
-#   samepage's two static 128 KiB hash tables;
+#   samepage's two static hash tables (128 KiB and 256 KiB);
 # - samepage's scanner CPU per page visited (pages_scanned; KSM counts
 #   them from 6.6 on only), against xxh64 of one 4 KiB page in the same VM
 #   (vmlab-samepage hashcost), the floor of a visit.
@@ -104,7 +104,8 @@ END {
 	if (cold > 0) printf "samepage CPU per visit / cold xxh64: %.1f\n", sp_visit / cold
 	printf "\nslab growth per page, /proc/slabinfo before the first touch and at the steady state\n"
 	printf "%-10s %-26s %10s %12s %12s\n", "scanner", "cache", "objects", "obj B/page", "slab B/page"
-	spb = caches("samepage", 2 * 128 * 1024)
+	# The stable index (16384 hlist heads) and the unstable one (32768 slot pointers).
+	spb = caches("samepage", 3 * 128 * 1024)
 	kb = caches("ksm", 0)
 	printf "samepage / KSM, object bytes per page: %s\n", ratio(spb, kb)
 	for (x in nc) for (i = 1; i <= nc[x]; i++) if (own[x, i] == 0)

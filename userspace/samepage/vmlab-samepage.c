@@ -61,16 +61,17 @@ struct backend {
 	const char *stats;	/* NULL: one file per stat in dir */
 	const char *thread;	/* scanner thread's comm */
 	/*
-	 * The slab caches its bookkeeping lives in.  samepage's slots are
-	 * kzalloc'd with GFP_KERNEL_ACCOUNT (kmalloc-cg-96, or kmalloc-96
-	 * without memcg), its merged-page nodes with GFP_KERNEL (kmalloc-64),
-	 * and its xarrays' nodes are radix_tree_node; KSM has caches of its own.
+	 * The slab caches its bookkeeping lives in.  samepage's slots come in
+	 * 2 KiB chunks kzalloc'd with GFP_KERNEL_ACCOUNT (kmalloc-cg-2k, or
+	 * kmalloc-2k without memcg), its merged-page nodes with GFP_KERNEL
+	 * (kmalloc-64), and its xarrays' nodes are radix_tree_node; KSM has
+	 * caches of its own.
 	 */
 	const char * const *caches;
 };
 
 static const char * const samepage_caches[] = {
-	"kmalloc-cg-96", "kmalloc-96", "kmalloc-cg-64", "kmalloc-64", "radix_tree_node", NULL,
+	"kmalloc-cg-2k", "kmalloc-2k", "kmalloc-cg-64", "kmalloc-64", "radix_tree_node", NULL,
 };
 
 static const char * const ksm_caches[] = {

@@ -20,12 +20,9 @@
 #   (vmlab-samepage hashcost), the floor of a visit.
 #
 #   tools/bench/samepage-1g.sh [PAGES]        (default 262144)
-set -u
-cd "$(dirname "$0")/../.." || exit 1
+. "$(dirname "$0")/lib/samepage-vm.bash"
+sp_bench_init samepage-1g
 PAGES=${1:-262144}
-KERNEL=${VMLAB_KERNEL:-debian-6.1}
-LOG=$(mktemp -d /tmp/vmlab-bench-samepage-1g.XXXXXX)
-trap 'rm -rf "$LOG"' EXIT
 # Both limits with room to spare: 4 regions of PAGES / 4 pages each.
 REGION_PAGES=$(( (PAGES / 4 + 1) * 2 ))
 ALL_PAGES=$(( PAGES * 2 ))
@@ -41,15 +38,7 @@ for b in samepage ksm; do
 done
 GUEST_EOF
 
-tools/vmtest/vmtest --kernel "$KERNEL" --modules samepage --no-kunit --quiet \
-	--mem 3072M --append slab_nomerge --cmd-timeout 3600 --log "$LOG" \
-	--cmd "$GUEST" > "$LOG/out" 2>&1
-rc=$?
-if [ $rc -ne 0 ] || [ "$(grep -c '^result' "$LOG/tests.log")" -ne 3 ]; then
-	echo "bench failed (vmtest rc $rc)"
-	tail -40 "$LOG/out"
-	exit 1
-fi
+sp_bench_vm '^result' 3 --mem 3072M --append slab_nomerge --cmd-timeout 3600 --cmd "$GUEST"
 
 awk -v pages="$PAGES" -v kernel="$KERNEL" '
 function fields(from) { delete f; for (i = from; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }

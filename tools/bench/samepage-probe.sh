@@ -16,22 +16,11 @@
 # this is the timing, for Documentation/samepage.rst.
 #
 #   tools/bench/samepage-probe.sh [TRIALS]        (default 200)
-set -u
-cd "$(dirname "$0")/../.." || exit 1
+. "$(dirname "$0")/lib/samepage-vm.bash"
+sp_bench_init samepage-probe
 TRIALS=${1:-200}
-KERNEL=${VMLAB_KERNEL:-debian-6.1}
-LOG=$(mktemp -d /tmp/vmlab-bench-samepage-probe.XXXXXX)
-trap 'rm -rf "$LOG"' EXIT
 
-tools/vmtest/vmtest --kernel "$KERNEL" --modules samepage --no-kunit --quiet \
-	--cmd-timeout 1800 --log "$LOG" \
-	--cmd "vmlab-samepage probe --trials $TRIALS" > "$LOG/out" 2>&1
-rc=$?
-if [ $rc -ne 0 ] || [ "$(grep -c '^probe .*guess=' "$LOG/tests.log")" -ne 4 ]; then
-	echo "bench failed (vmtest rc $rc)"
-	tail -40 "$LOG/out"
-	exit 1
-fi
+sp_bench_vm '^probe .*guess=' 4 --cmd-timeout 1800 --cmd "vmlab-samepage probe --trials $TRIALS"
 
 awk -v kernel="$KERNEL" -v trials="$TRIALS" '
 /^probe / {

@@ -11,11 +11,9 @@
 # COW-break latency of a write, with ratios samepage / KSM.
 #
 #   tools/bench/samepage.sh [PAGES]        (default 16384)
-set -u
-cd "$(dirname "$0")/../.." || exit 1
+. "$(dirname "$0")/lib/samepage-vm.bash"
+sp_bench_init samepage
 PAGES=${1:-16384}
-LOG=$(mktemp -d /tmp/vmlab-bench-samepage.XXXXXX)
-trap 'rm -rf "$LOG"' EXIT
 
 read -r -d '' GUEST <<GUEST_EOF
 for pts in 1000 100; do
@@ -29,14 +27,7 @@ for pts in 1000 100; do
 done
 GUEST_EOF
 
-tools/vmtest/vmtest --kernel "${VMLAB_KERNEL:-debian-6.1}" --modules samepage --no-kunit --quiet \
-	--cmd-timeout 1800 --log "$LOG" --cmd "$GUEST" > "$LOG/out" 2>&1
-rc=$?
-if [ $rc -ne 0 ] || [ "$(grep -c '^result' "$LOG/tests.log")" -ne 8 ]; then
-	echo "bench failed (vmtest rc $rc)"
-	tail -40 "$LOG/out"
-	exit 1
-fi
+sp_bench_vm '^result' 8 --cmd-timeout 1800 --cmd "$GUEST"
 
 awk -v pages="$PAGES" -v kernel="${VMLAB_KERNEL:-debian-6.1}" '
 /^== / { b = $2; pts = $3; next }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "knobs.h"
@@ -89,4 +90,18 @@ double kthread_cpu_s(const char *comm)
 	if (dp)
 		closedir(dp);
 	return ret;
+}
+
+void die(const char *msg)
+{
+	perror(msg);
+	exit(1);
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

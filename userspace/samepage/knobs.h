@@ -3,7 +3,8 @@
  * The files a merging scanner is driven and watched through: its
  * tunables, its stats (one file per stat as in /sys/kernel/mm/ksm, or
  * one "name value" file as in samepage's debugfs) and its kthread's CPU
- * time in /proc.  Shared by the subcommands of vmlab-samepage.
+ * time in /proc; and the two helpers every driver needs, die() and
+ * now().  Shared by the subcommands of vmlab-samepage.
  */
 #ifndef _SAMEPAGE_KNOBS_H
 #define _SAMEPAGE_KNOBS_H
@@ -24,5 +25,9 @@ int file_read(const char *path, char *buf, size_t len);
 unsigned long long stat_read(const char *dir, const char *stats, const char *name);
 /* utime + stime in seconds of the first thread whose comm is @comm; -1 if none. */
 double kthread_cpu_s(const char *comm);
+/* perror(@msg) and exit(1): for a driver whose setup cannot go on. */
+void die(const char *msg);
+/* CLOCK_MONOTONIC in seconds. */
+double now(void);
 
 #endif /* _SAMEPAGE_KNOBS_H */

@@ -60,20 +60,6 @@ struct scale_report {
 	double seconds;
 };
 
-static void die(const char *msg)
-{
-	perror(msg);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void fill_page(uint64_t *w, unsigned long page)
 {
 	uint64_t seed = (page % CONTENTS + 1) * 0x9E3779B97F4A7C15ULL;

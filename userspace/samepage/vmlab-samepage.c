@@ -88,20 +88,6 @@ static struct layout lay = { .pages = 4096, .procs = 4, .group = 8, .dup = 0.5 }
 static unsigned long pages_to_scan = 1000, sleep_ms = 20, use_zero, timeout_s = 120;
 static unsigned long trials = 200, probe_uid = 1001;
 
-static void die(const char *msg)
-{
-	perror(msg);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int put_knob(const char *knob, unsigned long v)
 {
 	return knob_write(be->dir, knob, v);

@@ -548,10 +548,10 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 		}
 	}
 	/* The walk survives a stale twin being dropped from the index. */
-	for (twin = sp_unstable_first((u32)hash); twin; twin = next) {
+	for (twin = vmlab_sp_unstable_first(&sp.unstable, (u32)hash); twin; twin = next) {
 		struct sp_region *tr = sp_slot_region(twin);
 
-		next = sp_unstable_next(twin);
+		next = vmlab_sp_unstable_next(twin);
 
 		if (sp_region_domain(tr) != d)
 			continue;

@@ -52,6 +52,8 @@
 #include "domain.h"
 #include "index.h"
 #include "policy.h"
+#include "slot.h"
+#include "unstable.h"
 
 /* Gauges (first ten) go up and down; the others only count events. */
 enum sp_counter {
@@ -116,90 +118,6 @@ struct sp_stable {
 	bool page_given;
 	bool zero;
 	struct llist_node reap;
-};
-
-struct sp_region;
-
-/**
- * struct sp_slot - one page offset of a region
- * @page: the private page (this struct holds a reference) or the merged
- *	page; NULL until the offset is first touched
- * @next: while private and waiting for a twin: the next slot in its
- *	sp.unstable bucket (@v.slot_indexed)
- * @stable: while merged (@v.slot_merged): the merged page mapped here
- * @v: volatility state, and the two flags above
- *
- * 24 bytes: the region and the page offset are implied by where the slot
- * sits (struct sp_chunk).  A slot is never in sp.unstable and merged at
- * once, so @next and @stable share their place.  @page, @stable and @v
- * change under the region's lock; @next and @v.slot_indexed under sp.lock.
- */
-struct sp_slot {
-	struct page *page;
-	union {
-		struct sp_slot *next;
-		struct sp_stable *stable;
-	};
-	struct sp_vstate v;
-};
-
-/*
- * Slots come in chunks of one 2 KiB allocation, which kmalloc aligns to
- * its size: a slot finds its chunk, hence its region and offset, by
- * masking its own address.  84 slots of 24 bytes and a 16-byte header fill
- * 2032 bytes: 24.4 bytes a page, where a slot of its own with the region,
- * the offset and an index node was 72 bytes in a 96-byte object.
- */
-#define SP_CHUNK_BYTES	2048
-#define SP_CHUNK_SLOTS	((SP_CHUNK_BYTES - 2 * sizeof(long)) / sizeof(struct sp_slot))
-
-/**
- * struct sp_chunk - SP_CHUNK_SLOTS consecutive slots of one region
- * @region: owner
- * @first: page offset of @slots[0]
- * @slots: the slots
- */
-struct sp_chunk {
-	struct sp_region *region;
-	unsigned long first;
-	struct sp_slot slots[SP_CHUNK_SLOTS];
-};
-
-static inline struct sp_chunk *sp_slot_chunk(const struct sp_slot *slot)
-{
-	return (struct sp_chunk *)((unsigned long)slot & ~(SP_CHUNK_BYTES - 1UL));
-}
-
-static inline struct sp_region *sp_slot_region(const struct sp_slot *slot)
-{
-	return sp_slot_chunk(slot)->region;
-}
-
-static inline pgoff_t sp_slot_index(const struct sp_slot *slot)
-{
-	struct sp_chunk *c = sp_slot_chunk(slot);
-
-	return c->first + (slot - c->slots);
-}
-
-/* The merged page @slot maps, or NULL while it is private. */
-static inline struct sp_stable *sp_slot_stable(const struct sp_slot *slot)
-{
-	return slot->v.slot_merged ? slot->stable : NULL;
-}
-
-/*
- * sp.unstable: private pages waiting for a twin, in buckets by the low 32
- * bits of their content hash (@v.hash, which does not change while they
- * wait), chained through sp_slot.next.  Singly linked, to keep the slot
- * small: deleting walks the bucket, which holds a few slots.  Pages of all
- * domains share the buckets; the lookup checks the domain.
- */
-#define SP_UNSTABLE_BITS 15
-
-struct sp_unstable {
-	struct sp_slot *bucket[1 << SP_UNSTABLE_BITS];
-	unsigned long nr;
 };
 
 /**
@@ -319,10 +237,20 @@ struct sp_slot *sp_region_slot(struct sp_region *r, pgoff_t index);
 struct sp_slot *sp_region_lookup(struct sp_region *r, pgoff_t index);
 struct sp_slot *sp_region_next_slot(struct sp_region *r, pgoff_t *index);
 void sp_region_free_chunks(struct sp_region *r);
-void sp_unstable_add(struct sp_slot *slot);
-void sp_unstable_del(struct sp_slot *slot);
-struct sp_slot *sp_unstable_first(u32 hash);
-struct sp_slot *sp_unstable_next(struct sp_slot *slot);
+
+/* A private page waits for a twin in sp.unstable (under sp.lock). */
+static inline void sp_unstable_add(struct sp_slot *slot)
+{
+	vmlab_sp_unstable_add(&sp.unstable, slot);
+	sp_gauge(SP_PAGES_UNSHARED, 1);
+}
+
+/* It stops waiting; nothing happens when it was not waiting. */
+static inline void sp_unstable_del(struct sp_slot *slot)
+{
+	if (vmlab_sp_unstable_del(&sp.unstable, slot))
+		sp_gauge(SP_PAGES_UNSHARED, -1);
+}
 
 /* merge.c: page operations, under the slot's region lock */
 u64 sp_page_hash(struct page *page);

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * samepage slots: where a region keeps the state of each page offset (in
- * chunks, struct sp_chunk), and the unstable index, which chains the
- * waiting slots through themselves.  Both exist to keep the module's
- * memory per page small: 24 bytes a slot, no index node of its own.
+ * samepage slots: where a region keeps the state of each page offset, in
+ * chunks (struct sp_chunk in slot.h), made on first touch.
  */
 #include <linux/align.h>
 #include <linux/build_bug.h>
-#include <linux/hash.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -109,66 +106,4 @@ void sp_region_free_chunks(struct sp_region *r)
 		sp_gauge(SP_METADATA_BYTES, -SP_CHUNK_BYTES);
 	}
 	xa_destroy(&r->chunks);
-}
-
-static struct sp_slot **sp_unstable_bucket(u32 hash)
-{
-	return &sp.unstable.bucket[hash_32(hash, SP_UNSTABLE_BITS)];
-}
-
-/* Under sp.lock, like everything on sp.unstable. */
-void sp_unstable_add(struct sp_slot *slot)
-{
-	struct sp_slot **head = sp_unstable_bucket(slot->v.hash);
-
-	slot->next = *head;
-	*head = slot;
-	slot->v.slot_indexed = 1;
-	sp.unstable.nr++;
-	sp_gauge(SP_PAGES_UNSHARED, 1);
-}
-
-/* Deleting a slot that is not in the index is allowed and does nothing. */
-void sp_unstable_del(struct sp_slot *slot)
-{
-	struct sp_slot **p;
-
-	if (!slot->v.slot_indexed)
-		return;
-	/* @v.hash has not changed since the slot was added: same bucket. */
-	for (p = sp_unstable_bucket(slot->v.hash); *p; p = &(*p)->next) {
-		if (*p == slot) {
-			*p = slot->next;
-			slot->next = NULL;
-			slot->v.slot_indexed = 0;
-			sp.unstable.nr--;
-			sp_gauge(SP_PAGES_UNSHARED, -1);
-			return;
-		}
-	}
-	WARN_ONCE(1, "samepage: a waiting page is missing from its bucket\n");
-}
-
-/* The waiting slots whose hash is @hash, the first one of them. */
-struct sp_slot *sp_unstable_first(u32 hash)
-{
-	struct sp_slot *slot;
-
-	for (slot = *sp_unstable_bucket(hash); slot; slot = slot->next) {
-		if (slot->v.hash == hash)
-			return slot;
-	}
-	return NULL;
-}
-
-/* The next waiting slot with @slot's hash. */
-struct sp_slot *sp_unstable_next(struct sp_slot *slot)
-{
-	u32 hash = slot->v.hash;
-
-	for (slot = slot->next; slot; slot = slot->next) {
-		if (slot->v.hash == hash)
-			return slot;
-	}
-	return NULL;
 }

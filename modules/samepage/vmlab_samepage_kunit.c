@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for samepage's index, volatility policy and merge domains:
- * the code the module runs (exported by vmlab_samepage), driven through
- * its edges.
+ * KUnit tests for samepage's indexes, slot layout, volatility policy and
+ * merge domains: the code the module runs (exported by vmlab_samepage),
+ * driven through its edges.
  */
 #include <kunit/test.h>
+#include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <vmlab/compat.h>	/* VMLAB_KUNIT_IMPORT_NS() on every kernel */
 
 #include "domain.h"
 #include "index.h"
 #include "policy.h"
+#include "slot.h"
+#include "unstable.h"
 
 struct item {
 	struct sp_inode n;
@@ -130,6 +135,98 @@ static void index_init_and_empty(struct kunit *test)
 		vmlab_sp_index_del(&test_ix, &it[i].n);
 	KUNIT_EXPECT_TRUE(test, hash_empty(test_ix.ht));
 	KUNIT_EXPECT_EQ(test, test_ix.nr, 0UL);
+}
+
+/* How many waiting slots with @hash the index walks to, in order into @got. */
+static int unstable_walk(struct sp_unstable *u, u32 hash, struct sp_slot **got)
+{
+	struct sp_slot *slot;
+	int n = 0;
+
+	for (slot = vmlab_sp_unstable_first(u, hash); slot;
+	     slot = vmlab_sp_unstable_next(slot))
+		got[n++] = slot;
+	return n;
+}
+
+/*
+ * Hashes that share one bucket: each lookup walks exactly its own slots,
+ * deleting the head, a middle and the tail unlinks just that slot, a
+ * slot that is not waiting is not deleted, and the count follows.
+ */
+static void unstable_exact_lookup_and_delete(struct kunit *test)
+{
+	struct sp_unstable *u = vzalloc(sizeof(*u));
+	struct sp_slot slot[12] = {}, *got[12];
+	u32 hashes[3], h;
+	int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	/* Three hashes in one bucket, four slots each, added interleaved. */
+	hashes[0] = 7;
+	for (n = 1, h = 8; n < 3; h++)
+		if (hash_32(h, SP_UNSTABLE_BITS) == hash_32(7, SP_UNSTABLE_BITS))
+			hashes[n++] = h;
+	for (i = 0; i < 12; i++) {
+		slot[i].v.hash = hashes[i % 3];
+		vmlab_sp_unstable_add(u, &slot[i]);
+		KUNIT_EXPECT_TRUE(test, slot[i].v.slot_indexed);
+	}
+	KUNIT_EXPECT_EQ(test, u->nr, 12UL);
+	for (h = 0; h < 3; h++) {
+		n = unstable_walk(u, hashes[h], got);
+		KUNIT_EXPECT_EQ(test, n, 4);
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, got[i]->v.hash, hashes[h]);
+	}
+	KUNIT_EXPECT_NULL(test, vmlab_sp_unstable_first(u, hashes[2] + 1));
+
+	/* Added last, so the head of the chain; then a middle; then the tail. */
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[11]));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[5]));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[0]));
+	KUNIT_EXPECT_FALSE(test, slot[5].v.slot_indexed);
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_unstable_del(u, &slot[5]));
+	KUNIT_EXPECT_EQ(test, u->nr, 9UL);
+	n = unstable_walk(u, hashes[0], got);
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_PTR_EQ(test, got[0], &slot[9]);
+	KUNIT_EXPECT_PTR_EQ(test, got[1], &slot[6]);
+	KUNIT_EXPECT_PTR_EQ(test, got[2], &slot[3]);
+	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[2], got), 2);
+	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[1], got), 4);
+
+	for (i = 0; i < 12; i++)
+		vmlab_sp_unstable_del(u, &slot[i]);
+	KUNIT_EXPECT_EQ(test, u->nr, 0UL);
+	KUNIT_EXPECT_NULL(test, u->bucket[hash_32(7, SP_UNSTABLE_BITS)]);
+	vfree(u);
+}
+
+/*
+ * Every slot of a chunk finds the chunk by its own address, hence its
+ * region and page offset; and a slot is 24 bytes on 64-bit, 84 a chunk.
+ */
+static void slot_finds_its_chunk(struct kunit *test)
+{
+	struct sp_region *region = (struct sp_region *)test;
+	struct sp_chunk *c = kzalloc(SP_CHUNK_BYTES, GFP_KERNEL);
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED((unsigned long)c, SP_CHUNK_BYTES));
+	if (IS_ENABLED(CONFIG_64BIT)) {
+		KUNIT_EXPECT_EQ(test, sizeof(struct sp_slot), (size_t)24);
+		KUNIT_EXPECT_EQ(test, SP_CHUNK_SLOTS, (size_t)84);
+	}
+	c->region = region;
+	c->first = 5 * SP_CHUNK_SLOTS;
+	for (i = 0; i < SP_CHUNK_SLOTS; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, sp_slot_chunk(&c->slots[i]), c);
+		KUNIT_EXPECT_PTR_EQ(test, sp_slot_region(&c->slots[i]), region);
+		KUNIT_EXPECT_EQ(test, sp_slot_index(&c->slots[i]), 5 * SP_CHUNK_SLOTS + i);
+	}
+	kfree(c);
 }
 
 /* stable_scans=0 merges on the first visit; 1 waits one visit, like KSM. */
@@ -317,6 +414,8 @@ static struct kunit_case sp_cases[] = {
 	KUNIT_CASE(index_exact_lookup),
 	KUNIT_CASE(index_delete_and_rekey),
 	KUNIT_CASE(index_init_and_empty),
+	KUNIT_CASE(unstable_exact_lookup_and_delete),
+	KUNIT_CASE(slot_finds_its_chunk),
 	KUNIT_CASE(policy_first_visit),
 	KUNIT_CASE(policy_backoff_doubles_and_caps),
 	KUNIT_CASE(policy_calms_down),
@@ -335,7 +434,7 @@ static struct kunit_suite sp_suite = {
 
 kunit_test_suite(sp_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the vmlab samepage index, volatility policy and domains");
+MODULE_DESCRIPTION("KUnit tests for the vmlab samepage indexes, slots, volatility policy and domains");
 MODULE_LICENSE("GPL");
 /* The internals under test are exported only to KUnit tests. */
 VMLAB_KUNIT_IMPORT_NS();

@@ -126,9 +126,10 @@ static int sp_set_across(struct vmlab_tunable *t, u64 val)
 		ret = -EBUSY;
 		goto unlock;
 	}
-	sp.across = val;
+	/* Out of the index under the keys of the domains they leave. */
 	list_for_each_entry(r, &sp.regions, node)
 		sp_region_unindex(r);
+	sp.across = val;
 unlock:
 	mutex_unlock(&sp.lock);
 	return ret;

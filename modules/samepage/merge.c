@@ -179,7 +179,8 @@ static void sp_slot_join(struct sp_slot *slot, struct sp_stable *s)
 	bool was = sp_vstate_volatile(&slot->v);
 
 	sp_unstable_del(slot);
-	slot->page = s->page;
+	/* The scanner's lockless walk reads it (sp_region_next_slot()). */
+	WRITE_ONCE(slot->page, s->page);
 	slot->stable = s;
 	slot->v.slot_merged = 1;
 	sp_region_count(slot, s->zero, 1);
@@ -216,7 +217,8 @@ void sp_slot_free(struct sp_slot *slot)
 	} else {
 		put_page(slot->page);
 	}
-	slot->page = NULL;
+	/* Nothing of it may outlive this: a freed merged page least of all. */
+	*slot = (struct sp_slot){};
 	sp_gauge(SP_PAGES_RESIDENT, -1);
 }
 
@@ -331,7 +333,7 @@ int sp_unshare(struct sp_slot *slot, int extra, gfp_t gfp)
 	if (!zero)
 		copy_highpage(copy, merged);
 	sp_region_count(slot, zero, -1);
-	slot->page = copy;
+	WRITE_ONCE(slot->page, copy);
 	slot->stable = NULL;
 	slot->v.slot_merged = 0;
 	sp_zap(slot);
@@ -425,7 +427,7 @@ static enum sp_try sp_try_pair(struct sp_slot *slot, struct sp_slot *twin,
 	if (!sp_pages_same(old, keep)) {
 		if (sp_page_hash(old) != hash) {
 			ret = SP_RACED;
-		} else if (sp_page_hash(keep) != hash) {
+		} else if ((u32)sp_page_hash(keep) != twin->v.hash) {
 			/* The twin changed: it is re-indexed on its next visit. */
 			sp_unstable_del(twin);
 			ret = SP_DIFFERENT;
@@ -548,7 +550,8 @@ void sp_merge(struct sp_slot *slot, u64 hash)
 		}
 	}
 	/* The walk survives a stale twin being dropped from the index. */
-	for (twin = vmlab_sp_unstable_first(&sp.unstable, (u32)hash); twin; twin = next) {
+	for (twin = vmlab_sp_unstable_first(&sp.unstable, (u32)key, (u32)hash); twin;
+	     twin = next) {
 		struct sp_region *tr = sp_slot_region(twin);
 
 		next = vmlab_sp_unstable_next(twin);

@@ -238,17 +238,30 @@ struct sp_slot *sp_region_lookup(struct sp_region *r, pgoff_t index);
 struct sp_slot *sp_region_next_slot(struct sp_region *r, pgoff_t *index);
 void sp_region_free_chunks(struct sp_region *r);
 
+/*
+ * A waiting slot's key in sp.unstable: its hash in its region's domain now
+ * (vmlab_sp_domain_key(), cut to 32 bits), under sp.lock.  A region's
+ * domain changes (SET_DOMAIN, merge_across_owners) only after its waiting
+ * slots have left (sp_region_unindex()).
+ */
+static inline u32 sp_unstable_key(struct sp_slot *slot)
+{
+	struct sp_domain *d = sp_region_domain(sp_slot_region(slot));
+
+	return (u32)vmlab_sp_domain_key(slot->v.hash, d->id);
+}
+
 /* A private page waits for a twin in sp.unstable (under sp.lock). */
 static inline void sp_unstable_add(struct sp_slot *slot)
 {
-	vmlab_sp_unstable_add(&sp.unstable, slot);
+	vmlab_sp_unstable_add(&sp.unstable, slot, sp_unstable_key(slot));
 	sp_gauge(SP_PAGES_UNSHARED, 1);
 }
 
 /* It stops waiting; nothing happens when it was not waiting. */
 static inline void sp_unstable_del(struct sp_slot *slot)
 {
-	if (vmlab_sp_unstable_del(&sp.unstable, slot))
+	if (vmlab_sp_unstable_del(&sp.unstable, slot, sp_unstable_key(slot)))
 		sp_gauge(SP_PAGES_UNSHARED, -1);
 }
 

@@ -12,15 +12,18 @@
 
 #include "unstable.h"
 
-static struct sp_slot **sp_unstable_bucket(struct sp_unstable *u, u32 hash)
+static struct sp_slot **sp_unstable_bucket(struct sp_unstable *u, u32 key)
 {
-	return &u->bucket[hash_32(hash, SP_UNSTABLE_BITS)];
+	return &u->bucket[hash_32(key, SP_UNSTABLE_BITS)];
 }
 
-/* @slot waits, by its @v.hash, which must not change until it is deleted. */
-void vmlab_sp_unstable_add(struct sp_unstable *u, struct sp_slot *slot)
+/*
+ * @slot waits in the bucket of @key: its @v.hash folded with its domain.
+ * Neither may change until it is deleted, with the same @key.
+ */
+void vmlab_sp_unstable_add(struct sp_unstable *u, struct sp_slot *slot, u32 key)
 {
-	struct sp_slot **head = sp_unstable_bucket(u, slot->v.hash);
+	struct sp_slot **head = sp_unstable_bucket(u, key);
 
 	slot->next = *head;
 	*head = slot;
@@ -30,14 +33,13 @@ void vmlab_sp_unstable_add(struct sp_unstable *u, struct sp_slot *slot)
 EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_unstable_add);
 
 /* False when @slot was not in the index: allowed, and nothing changes. */
-bool vmlab_sp_unstable_del(struct sp_unstable *u, struct sp_slot *slot)
+bool vmlab_sp_unstable_del(struct sp_unstable *u, struct sp_slot *slot, u32 key)
 {
 	struct sp_slot **p;
 
 	if (!slot->v.slot_indexed)
 		return false;
-	/* @v.hash has not changed since the slot was added: same bucket. */
-	for (p = sp_unstable_bucket(u, slot->v.hash); *p; p = &(*p)->next) {
+	for (p = sp_unstable_bucket(u, key); *p; p = &(*p)->next) {
 		if (*p == slot) {
 			*p = slot->next;
 			slot->next = NULL;
@@ -51,12 +53,16 @@ bool vmlab_sp_unstable_del(struct sp_unstable *u, struct sp_slot *slot)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_unstable_del);
 
-/* The first waiting slot whose hash is @hash, or NULL. */
-struct sp_slot *vmlab_sp_unstable_first(struct sp_unstable *u, u32 hash)
+/*
+ * The first waiting slot whose hash is @hash in the bucket of @key, or
+ * NULL.  A bucket may also hold slots of other domains with that hash: the
+ * caller checks the domain.
+ */
+struct sp_slot *vmlab_sp_unstable_first(struct sp_unstable *u, u32 key, u32 hash)
 {
 	struct sp_slot *slot;
 
-	for (slot = *sp_unstable_bucket(u, hash); slot; slot = slot->next) {
+	for (slot = *sp_unstable_bucket(u, key); slot; slot = slot->next) {
 		if (slot->v.hash == hash)
 			return slot;
 	}
@@ -64,7 +70,7 @@ struct sp_slot *vmlab_sp_unstable_first(struct sp_unstable *u, u32 hash)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmlab_sp_unstable_first);
 
-/* The next waiting slot with @slot's hash, or NULL. */
+/* The next waiting slot with @slot's hash in @slot's bucket, or NULL. */
 struct sp_slot *vmlab_sp_unstable_next(struct sp_slot *slot)
 {
 	u32 hash = slot->v.hash;

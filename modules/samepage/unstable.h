@@ -12,11 +12,13 @@
 #include "slot.h"
 
 /*
- * sp.unstable: private pages waiting for a twin, in buckets by the low 32
- * bits of their content hash (@v.hash, which does not change while they
- * wait), chained through sp_slot.next.  Singly linked, to keep the slot
- * small: deleting walks the bucket, which holds a few slots.  Pages of all
- * domains share the buckets; the lookup checks the domain.
+ * sp.unstable: private pages waiting for a twin, in buckets by a key that
+ * folds the low 32 bits of their content hash (@v.hash) with their merge
+ * domain, so that one content held in many domains does not make one long
+ * chain; neither changes while they wait.  Chained through sp_slot.next:
+ * singly linked, to keep the slot small; deleting walks the bucket, which
+ * holds a few slots.  Keys of two domains may share a bucket: the lookup's
+ * caller checks the domain.
  */
 #define SP_UNSTABLE_BITS 15
 
@@ -25,9 +27,9 @@ struct sp_unstable {
 	unsigned long nr;
 };
 
-void vmlab_sp_unstable_add(struct sp_unstable *u, struct sp_slot *slot);
-bool vmlab_sp_unstable_del(struct sp_unstable *u, struct sp_slot *slot);
-struct sp_slot *vmlab_sp_unstable_first(struct sp_unstable *u, u32 hash);
+void vmlab_sp_unstable_add(struct sp_unstable *u, struct sp_slot *slot, u32 key);
+bool vmlab_sp_unstable_del(struct sp_unstable *u, struct sp_slot *slot, u32 key);
+struct sp_slot *vmlab_sp_unstable_first(struct sp_unstable *u, u32 key, u32 hash);
 struct sp_slot *vmlab_sp_unstable_next(struct sp_slot *slot);
 
 #endif /* _VMLAB_SAMEPAGE_UNSTABLE_H */

@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/hash.h>
 #include <linux/hashtable.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -137,22 +138,26 @@ static void index_init_and_empty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_ix.nr, 0UL);
 }
 
-/* How many waiting slots with @hash the index walks to, in order into @got. */
-static int unstable_walk(struct sp_unstable *u, u32 hash, struct sp_slot **got)
+/*
+ * How many waiting slots with @hash the index walks to from @key's bucket,
+ * in order into @got.
+ */
+static int unstable_walk(struct sp_unstable *u, u32 key, u32 hash, struct sp_slot **got)
 {
 	struct sp_slot *slot;
 	int n = 0;
 
-	for (slot = vmlab_sp_unstable_first(u, hash); slot;
+	for (slot = vmlab_sp_unstable_first(u, key, hash); slot;
 	     slot = vmlab_sp_unstable_next(slot))
 		got[n++] = slot;
 	return n;
 }
 
 /*
- * Hashes that share one bucket: each lookup walks exactly its own slots,
- * deleting the head, a middle and the tail unlinks just that slot, a
- * slot that is not waiting is not deleted, and the count follows.
+ * Hashes that share one bucket (keyed by the hash itself, as in domain 0):
+ * each lookup walks exactly its own slots, deleting the head, a middle and
+ * the tail unlinks just that slot, a slot that is not waiting is not
+ * deleted, and the count follows.
  */
 static void unstable_exact_lookup_and_delete(struct kunit *test)
 {
@@ -169,37 +174,70 @@ static void unstable_exact_lookup_and_delete(struct kunit *test)
 			hashes[n++] = h;
 	for (i = 0; i < 12; i++) {
 		slot[i].v.hash = hashes[i % 3];
-		vmlab_sp_unstable_add(u, &slot[i]);
+		vmlab_sp_unstable_add(u, &slot[i], slot[i].v.hash);
 		KUNIT_EXPECT_TRUE(test, slot[i].v.slot_indexed);
 	}
 	KUNIT_EXPECT_EQ(test, u->nr, 12UL);
 	for (h = 0; h < 3; h++) {
-		n = unstable_walk(u, hashes[h], got);
+		n = unstable_walk(u, hashes[h], hashes[h], got);
 		KUNIT_EXPECT_EQ(test, n, 4);
 		for (i = 0; i < n; i++)
 			KUNIT_EXPECT_EQ(test, got[i]->v.hash, hashes[h]);
 	}
-	KUNIT_EXPECT_NULL(test, vmlab_sp_unstable_first(u, hashes[2] + 1));
+	KUNIT_EXPECT_NULL(test, vmlab_sp_unstable_first(u, hashes[0], hashes[2] + 1));
 
 	/* Added last, so the head of the chain; then a middle; then the tail. */
-	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[11]));
-	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[5]));
-	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[0]));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[11], slot[11].v.hash));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[5], slot[5].v.hash));
+	KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[0], slot[0].v.hash));
 	KUNIT_EXPECT_FALSE(test, slot[5].v.slot_indexed);
-	KUNIT_EXPECT_FALSE(test, vmlab_sp_unstable_del(u, &slot[5]));
+	KUNIT_EXPECT_FALSE(test, vmlab_sp_unstable_del(u, &slot[5], slot[5].v.hash));
 	KUNIT_EXPECT_EQ(test, u->nr, 9UL);
-	n = unstable_walk(u, hashes[0], got);
+	n = unstable_walk(u, hashes[0], hashes[0], got);
 	KUNIT_ASSERT_EQ(test, n, 3);
 	KUNIT_EXPECT_PTR_EQ(test, got[0], &slot[9]);
 	KUNIT_EXPECT_PTR_EQ(test, got[1], &slot[6]);
 	KUNIT_EXPECT_PTR_EQ(test, got[2], &slot[3]);
-	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[2], got), 2);
-	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[1], got), 4);
+	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[2], hashes[2], got), 2);
+	KUNIT_EXPECT_EQ(test, unstable_walk(u, hashes[1], hashes[1], got), 4);
 
 	for (i = 0; i < 12; i++)
-		vmlab_sp_unstable_del(u, &slot[i]);
+		vmlab_sp_unstable_del(u, &slot[i], slot[i].v.hash);
 	KUNIT_EXPECT_EQ(test, u->nr, 0UL);
 	KUNIT_EXPECT_NULL(test, u->bucket[hash_32(7, SP_UNSTABLE_BITS)]);
+	vfree(u);
+}
+
+/*
+ * One content in 64 domains: the module's keys (vmlab_sp_domain_key() cut
+ * to 32 bits) spread it over buckets, so no bucket holds more than a few
+ * of its copies, and each domain's lookup finds its own copy.
+ */
+static void unstable_domains_spread_one_content(struct kunit *test)
+{
+	struct sp_unstable *u = vzalloc(sizeof(*u));
+	struct sp_slot slot[64] = {}, *got[64];
+	u32 hash = 0x5eed, key;
+	int d, i, n, longest = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	for (d = 0; d < 64; d++) {
+		slot[d].v.hash = hash;
+		vmlab_sp_unstable_add(u, &slot[d], (u32)vmlab_sp_domain_key(hash, d));
+	}
+	for (d = 0; d < 64; d++) {
+		key = (u32)vmlab_sp_domain_key(hash, d);
+		n = unstable_walk(u, key, hash, got);
+		longest = max(longest, n);
+		for (i = 0; i < n && got[i] != &slot[d]; i++)
+			;
+		KUNIT_EXPECT_LT(test, i, n);
+	}
+	KUNIT_EXPECT_LE(test, longest, 3);
+	for (d = 0; d < 64; d++)
+		KUNIT_EXPECT_TRUE(test, vmlab_sp_unstable_del(u, &slot[d],
+							      (u32)vmlab_sp_domain_key(hash, d)));
+	KUNIT_EXPECT_EQ(test, u->nr, 0UL);
 	vfree(u);
 }
 
@@ -210,7 +248,7 @@ static void unstable_exact_lookup_and_delete(struct kunit *test)
 static void slot_finds_its_chunk(struct kunit *test)
 {
 	struct sp_region *region = (struct sp_region *)test;
-	struct sp_chunk *c = kzalloc(SP_CHUNK_BYTES, GFP_KERNEL);
+	struct sp_chunk *c = kunit_kzalloc(test, SP_CHUNK_BYTES, GFP_KERNEL_ACCOUNT);
 	unsigned long i;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
@@ -226,7 +264,6 @@ static void slot_finds_its_chunk(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, sp_slot_region(&c->slots[i]), region);
 		KUNIT_EXPECT_EQ(test, sp_slot_index(&c->slots[i]), 5 * SP_CHUNK_SLOTS + i);
 	}
-	kfree(c);
 }
 
 /* stable_scans=0 merges on the first visit; 1 waits one visit, like KSM. */
@@ -415,6 +452,7 @@ static struct kunit_case sp_cases[] = {
 	KUNIT_CASE(index_delete_and_rekey),
 	KUNIT_CASE(index_init_and_empty),
 	KUNIT_CASE(unstable_exact_lookup_and_delete),
+	KUNIT_CASE(unstable_domains_spread_one_content),
 	KUNIT_CASE(slot_finds_its_chunk),
 	KUNIT_CASE(policy_first_visit),
 	KUNIT_CASE(policy_backoff_doubles_and_caps),

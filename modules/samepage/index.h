@@ -14,8 +14,9 @@
 #include <linux/types.h>
 
 /*
- * 16384 buckets (128 KiB) per index: the unstable index may hold every
- * private page, up to max_pages; a longer chain only costs key compares.
+ * 16384 buckets (128 KiB): the stable index holds one node per merged
+ * page, at most half of max_pages; a longer chain only costs key compares.
+ * (The unstable index is unstable.h's, chained through the slots.)
  */
 #define SP_INDEX_BITS 14
 

@@ -66,7 +66,7 @@ static void sp_visit(struct sp_slot *slot)
 	if (slot->v.slot_merged || vmlab_sp_visit_skip(&slot->v))
 		return;
 	hash = sp_page_hash(slot->page);
-	/* Its bucket is chosen by its hash: it leaves before the hash changes. */
+	/* Its unstable bucket's key holds its hash: it leaves before that changes. */
 	if ((u32)hash != slot->v.hash)
 		sp_unstable_del(slot);
 	verdict = vmlab_sp_visit(&slot->v, hash, sp_tun(SPT_STABLE_SCANS));
@@ -117,8 +117,8 @@ static int sp_scan_thread(void *unused)
 	/*
 	 * Below the processes whose pages it merges, as ksmd is: at
 	 * sleep_millisecs=0 it is always runnable, and a fault it woke on
-	 * its own CPU (by handing over a region lock) would otherwise wait
-	 * for the next tick to run.
+	 * its own CPU (by handing over a region lock) may otherwise wait for
+	 * the next tick to run (samepage.rst, "Parallel faults").
 	 */
 	set_user_nice(current, 5);
 	set_freezable();

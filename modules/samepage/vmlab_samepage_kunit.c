@@ -216,10 +216,14 @@ static void unstable_exact_lookup_and_delete(struct kunit *test)
 static void unstable_domains_spread_one_content(struct kunit *test)
 {
 	struct sp_unstable *u = vzalloc(sizeof(*u));
-	struct sp_slot slot[64] = {}, *got[64];
+	/* 2 KiB together: off the stack, which KASAN builds keep small. */
+	struct sp_slot *slot = kunit_kcalloc(test, 64, sizeof(*slot), GFP_KERNEL);
+	struct sp_slot **got = kunit_kcalloc(test, 64, sizeof(*got), GFP_KERNEL);
 	u32 hash = 0x5eed, key;
 	int d, i, n, longest = 0;
 
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_ASSERT_NOT_NULL(test, got);
 	KUNIT_ASSERT_NOT_NULL(test, u);
 	for (d = 0; d < 64; d++) {
 		slot[d].v.hash = hash;
